@@ -1,0 +1,24 @@
+"""Settings for the test suite: real PostgreSQL, Redis, Elasticsearch and stripe-mock.
+
+`make test` starts those services and exports their URLs; the defaults below
+are the addresses `scripts/services.sh` uses.
+"""
+
+import os
+
+os.environ.setdefault("DATABASE_URL", "postgres://ipmarket:ipmarket@127.0.0.1:55432/ipmarket")
+os.environ.setdefault("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+os.environ.setdefault("STRIPE_API_BASE", "http://127.0.0.1:12111")
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production")
+os.environ.setdefault("DEBUG", "false")
+
+from .base import *  # noqa: E402,F403
+from .base import env  # noqa: E402
+
+ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="ipmarket_test")
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="sk_test_123")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_test_secret")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
