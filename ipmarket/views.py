@@ -1,0 +1,43 @@
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+AREAS = {
+    "ip": (
+        gettext_lazy("IP directory"),
+        gettext_lazy("Browse patents and trademarks with their legal status and estimated expiry."),
+    ),
+    "market": (
+        gettext_lazy("Marketplace"),
+        gettext_lazy("Patents and trademarks offered for assignment and licensing, with payment held until recordal."),
+    ),
+    "financing": (
+        gettext_lazy("Pledge financing"),
+        gettext_lazy("Bank loan + insurance + fiscal risk compensation: pledge your IP for a bank loan."),
+    ),
+}
+
+
+def area(request, area):
+    """Entry page of an area whose full pages are still being built."""
+    title, summary = AREAS[area]
+    return render(request, "area.html", {"area": area, "title": title, "summary": summary})
+
+
+def _wants_json(request) -> bool:
+    return request.path.startswith("/api/") or request.path == "/healthz"
+
+
+def page_not_found(request, exception=None):
+    if _wants_json(request):
+        return JsonResponse({"detail": _("Not found."), "code": "not_found"}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    if _wants_json(request):
+        return JsonResponse({"detail": _("Server error."), "code": "server_error"}, status=500)
+    # Rendered without the request: context processors may need the broken part.
+    return HttpResponseServerError(loader.get_template("500.html").render({}))
