@@ -1,0 +1,83 @@
+"""`manage.py seed_demo`: counts, places, valid codes, the demo people, idempotence."""
+
+import math
+
+import pytest
+from django.core.management import call_command
+
+from ipmarket.accounts.cities import cities
+from ipmarket.accounts.demo import DEMO_PASSWORD
+from ipmarket.accounts.models import Membership, Organisation, User
+from ipmarket.accounts.validators import validate_uscc
+
+pytestmark = pytest.mark.django_db
+
+
+def km_between(lat1, lon1, lat2, lon2) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(a))
+
+
+@pytest.fixture
+def seeded(db):
+    call_command("seed_demo", "--with-users", verbosity=0)
+
+
+def test_organisations_of_every_kind_in_the_five_cities(seeded):
+    assert Organisation.objects.count() >= 300
+    for kind in Organisation.Kind.values:
+        assert Organisation.objects.filter(kind=kind).exists(), kind
+    for city in ("成都", "资阳", "德阳", "眉山", "绵阳"):
+        for kind in Organisation.Kind.values:
+            assert Organisation.objects.filter(kind=kind, city=city).exists(), (city, kind)
+
+
+def test_codes_are_valid_and_places_within_15_km_of_their_city(seeded):
+    for org in Organisation.objects.all():
+        validate_uscc(org.unified_social_credit_code)
+        centre = cities()[org.city]
+        distance = km_between(float(org.latitude), float(org.longitude), float(centre.lat), float(centre.lon))
+        assert distance <= 15.05, (org.name, distance)
+    names = list(Organisation.objects.values_list("name", flat=True))
+    assert len(set(names)) == len(names)
+
+
+def test_demo_people_and_their_roles(seeded):
+    expected = {
+        "enterprise1": ("enterprise", "admin"),
+        "enterprise2": ("enterprise", "admin"),
+        "bank_officer1": ("bank", "officer"),
+        "bank_approver1": ("bank", "approver"),
+        "bank_officer2": ("bank", "officer"),
+        "insurer1": ("insurer", "officer"),
+        "fund1": ("risk_fund", "officer"),
+        "appraiser1": ("appraiser", "officer"),
+        "platform1": ("platform", "admin"),
+    }
+    for username, (kind, role) in expected.items():
+        membership = Membership.objects.select_related("organisation", "user").get(user__username=username)
+        assert (membership.organisation.kind, membership.role) == (kind, role), username
+        assert membership.user.check_password(DEMO_PASSWORD)
+    orgs = {u: Membership.objects.get(user__username=u).organisation for u in expected}
+    assert orgs["enterprise1"] != orgs["enterprise2"]
+    assert orgs["enterprise1"].city == "资阳"
+    assert orgs["bank_officer1"] == orgs["bank_approver1"] != orgs["bank_officer2"]
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
+
+
+def test_second_run_adds_nothing_and_scale_adds_more(seeded):
+    counts = (Organisation.objects.count(), User.objects.count(), Membership.objects.count())
+    call_command("seed_demo", "--with-users", verbosity=0)
+    assert (Organisation.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    call_command("seed_demo", "--scale", "2", verbosity=0)
+    assert Organisation.objects.count() >= 600
+
+
+def test_without_users_outside_debug_creates_no_people(db, settings):
+    settings.DEBUG = False
+    call_command("seed_demo", verbosity=0)
+    assert not User.objects.exists()
+    assert Organisation.objects.count() >= 300
