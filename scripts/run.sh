@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# `make run`: the quickstart. Embedded defaults (SQLite and a filesystem Celery
+# broker under var/), a local Elasticsearch node unless ELASTICSEARCH_URL points
+# elsewhere, migrations, demo data once, a Celery worker and beat, and the site
+# on http://127.0.0.1:${PORT:-8000}. Ctrl-C stops everything it started.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+
+export DEBUG="${DEBUG:-true}"
+export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-ipmarket.settings.base}"
+PORT="${PORT:-8000}"
+PY=.venv/bin/python
+mkdir -p var/log
+
+children=()
+es_started=no
+cleanup() {
+  trap - EXIT INT TERM
+  echo "Stopping…" >&2
+  for pid in "${children[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  if [ "$es_started" = yes ]; then scripts/services.sh stop elasticsearch >&2 || true; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+local_es="http://127.0.0.1:9200"
+if [ "${ELASTICSEARCH_URL:-$local_es}" = "$local_es" ]; then
+  [ -f var/run/elasticsearch.pid ] || es_started=maybe
+  if es_exports="$(scripts/elasticsearch.sh start)"; then
+    eval "$es_exports"
+    [ "$es_started" = maybe ] && [ -f var/run/elasticsearch.pid ] && es_started=yes
+  else
+    es_started=no
+    echo "Elasticsearch is not available (see above): carrying on with database search." >&2
+  fi
+fi
+[ "$es_started" = maybe ] && es_started=no
+
+$PY manage.py migrate --noinput
+if [ ! -f var/.demo-seeded ]; then
+  $PY manage.py seed_demo --with-users
+  touch var/.demo-seeded
+fi
+
+.venv/bin/celery -A ipmarket worker --loglevel=INFO --concurrency=2 >var/log/celery-worker.log 2>&1 &
+children+=($!)
+.venv/bin/celery -A ipmarket beat --loglevel=INFO >var/log/celery-beat.log 2>&1 &
+children+=($!)
+echo "Celery worker and beat started (logs in var/log/)." >&2
+echo "Serving http://127.0.0.1:$PORT — demo people sign in with password demo12345. Ctrl-C stops." >&2
+$PY manage.py runserver "127.0.0.1:$PORT" &
+children+=($!)
+wait -n "${children[@]}"
