@@ -23,7 +23,8 @@ cleanup() {
   if [ "$es_started" = yes ]; then scripts/services.sh stop elasticsearch >&2 || true; fi
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+stopping=no
+trap 'stopping=yes' INT TERM  # Ctrl-C is the normal way to stop
 
 local_es="http://127.0.0.1:9200"
 if [ "${ELASTICSEARCH_URL:-$local_es}" = "$local_es" ]; then
@@ -52,4 +53,8 @@ echo "Celery worker and beat started (logs in var/log/)." >&2
 echo "Serving http://127.0.0.1:$PORT — demo people sign in with password demo12345. Ctrl-C stops." >&2
 $PY manage.py runserver "127.0.0.1:$PORT" &
 children+=($!)
-wait -n "${children[@]}"
+wait -n "${children[@]}" || true
+sleep 0.5 # a Ctrl-C reaches the children too: let its trap run before judging
+[ "$stopping" = yes ] && exit 0
+echo "A process stopped unexpectedly (logs in var/log/); stopping the rest." >&2
+exit 1
