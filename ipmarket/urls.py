@@ -24,8 +24,10 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("firms/", account_views.firm_list, name="firm-list"),
     path("firms/<int:pk>/", account_views.firm_detail, name="firm-detail"),
-    path("ip/", views.area, {"area": "ip"}, name="ip-home"),
-    path("market/", views.area, {"area": "market"}, name="market-home"),
+    path("ip/imports/", include("ipmarket.assets.import_urls")),
+    path("ip/", include("ipmarket.assets.urls")),
+    path("market/", include("ipmarket.market.urls")),
+    path("payments/", include("ipmarket.payments.urls")),
     path("financing/", views.area, {"area": "financing"}, name="financing-home"),
 ]
 

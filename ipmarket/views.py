@@ -5,14 +5,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 AREAS = {
-    "ip": (
-        gettext_lazy("IP directory"),
-        gettext_lazy("Browse patents and trademarks with their legal status and estimated expiry."),
-    ),
-    "market": (
-        gettext_lazy("Marketplace"),
-        gettext_lazy("Patents and trademarks offered for assignment and licensing, with payment held until recordal."),
-    ),
     "financing": (
         gettext_lazy("Pledge financing"),
         gettext_lazy("Bank loan + insurance + fiscal risk compensation: pledge your IP for a bank loan."),

@@ -1,43 +1,46 @@
 """Error shapes of the API (CONTRACT.md).
 
 400 `{"field": ["message"]}` or `{"detail", "code"}`; 401/403/404 `{"detail", "code"}`;
-409 `{"detail", "code": "invalid_transition", "allowed": [...]}`.
+409 `{"detail", "code": "invalid_transition", "allowed": [...]}`; 502 when the payment
+provider fails (nothing was changed).
 """
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This action is not allowed in the current state."
-    default_code = "invalid_transition"
-
-    def __init__(self, detail=None, code=None, allowed=()):
-        super().__init__(detail, code)
-        self.allowed = list(allowed)
+from ipmarket.errors import GuardFailed, InvalidTransition, PaymentUnavailable
 
 
-class GuardFailed(exceptions.APIException):
-    """A business rule refused the request: 400 with a code and a readable reason."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "guard_failed"
-
-
-def _django_validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+def _django_validation_error(exc: DjangoValidationError) -> Response:
     if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError(exc.message_dict)
-    return exceptions.ValidationError({"non_field_errors": exc.messages})
+        return Response(exc.message_dict, status=status.HTTP_400_BAD_REQUEST)
+    if getattr(exc, "code", None) and len(exc.messages) == 1:
+        return Response({"detail": exc.messages[0], "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
+    return Response({"non_field_errors": exc.messages}, status=status.HTTP_400_BAD_REQUEST)
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, GuardFailed):
+        return Response({"detail": exc.reason, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, InvalidTransition):
+        detail = _("“%(action)s” is not possible while the state is “%(state)s”.") % {
+            "action": exc.action,
+            "state": exc.state,
+        }
+        return Response(
+            {"detail": detail, "code": "invalid_transition", "allowed": exc.allowed},
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, PaymentUnavailable):
+        return Response({"detail": exc.reason, "code": "payment_provider_error"}, status=status.HTTP_502_BAD_GATEWAY)
     if isinstance(exc, DjangoValidationError):
-        exc = _django_validation_error(exc)
-    elif isinstance(exc, Http404):
+        return _django_validation_error(exc)
+    if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
@@ -47,6 +50,4 @@ def exception_handler(exc, context):
     if isinstance(response.data, dict) and set(response.data) == {"detail"}:
         codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
         response.data["code"] = codes if isinstance(codes, str) else "error"
-    if isinstance(exc, Conflict):
-        response.data["allowed"] = exc.allowed
     return response

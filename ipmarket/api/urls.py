@@ -5,9 +5,15 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.routers import DefaultRouter
 
 from ipmarket.accounts.api import OrganisationViewSet
+from ipmarket.assets.api import PatentViewSet, TrademarkViewSet
+from ipmarket.market.api import DealViewSet, ListingViewSet
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
+router.register("patents", PatentViewSet, basename="patent")
+router.register("trademarks", TrademarkViewSet, basename="trademark")
+router.register("listings", ListingViewSet, basename="listing")
+router.register("deals", DealViewSet, basename="deal")
 
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),

@@ -1,0 +1,1 @@
+urlpatterns = []  # the CSV import pages go here

@@ -1,0 +1,237 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import identifiers, rules
+
+
+class IPAsset(models.Model):
+    """What patents and trademarks share: owners, the pledge lock, disputes."""
+
+    owner = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="%(class)ss",
+        verbose_name=_("owner"),
+    )
+    co_owners = models.ManyToManyField(
+        "accounts.Organisation",
+        blank=True,
+        related_name="co_owned_%(class)ss",
+        verbose_name=_("co-owners"),
+    )
+    # Driven by financing (register_pledge → release_pledge); never edited directly.
+    pledged = models.BooleanField(_("pledged"), default=False, editable=False, db_index=True)
+    pledged_to = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("pledgee"),
+    )
+    pledged_since = models.DateTimeField(_("pledged since"), null=True, blank=True, editable=False)
+    ownership_disputed = models.BooleanField(_("ownership under dispute"), default=False)
+    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Seen only by the owner's people."))
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        abstract = True
+
+
+class Patent(IPAsset):
+    class Type(models.TextChoices):
+        INVENTION = identifiers.INVENTION, _("Invention")
+        UTILITY_MODEL = identifiers.UTILITY_MODEL, _("Utility model")
+        DESIGN = identifiers.DESIGN, _("Design")
+
+    class LegalStatus(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        GRANTED = "granted", _("Granted")
+        LAPSED = "lapsed", _("Lapsed")
+        EXPIRED = "expired", _("Expired")
+        INVALIDATED = "invalidated", _("Invalidated")
+
+    application_number = models.CharField(
+        _("application number"),
+        max_length=16,
+        unique=True,
+        validators=[identifiers.validate_application_number],
+        help_text=_("Stored as YYYYTNNNNNNN.C, e.g. 201910123456.X"),
+    )
+    patent_type = models.CharField(_("patent type"), max_length=20, choices=Type.choices, db_index=True)
+    title = models.CharField(_("title"), max_length=300)
+    abstract = models.TextField(_("abstract"), blank=True)
+    filing_date = models.DateField(_("filing date"))
+    grant_date = models.DateField(_("grant date"), null=True, blank=True)
+    # Computed in clean() from the filing date and type; blank so that validation reaches clean().
+    expiry_date = models.DateField(_("expiry date (estimate)"), editable=False, blank=True, db_index=True)
+    legal_status = models.CharField(
+        _("legal status"), max_length=20, choices=LegalStatus.choices, default=LegalStatus.PENDING, db_index=True
+    )
+    annual_fee_paid_until = models.DateField(
+        _("annual fees paid until"),
+        null=True,
+        blank=True,
+        help_text=_("The next annual fee is due on this date; unpaid six months later the patent lapses."),
+    )
+
+    class Meta:
+        ordering = ["-filing_date", "id"]
+        verbose_name = _("patent")
+        verbose_name_plural = _("patents")
+
+    def __str__(self):
+        return f"{self.application_number} {self.title}"
+
+    def clean(self):
+        """Normalise the number, check it agrees with the type and dates, compute the expiry."""
+        errors = {}
+        try:
+            parsed = identifiers.parse_application_number(self.application_number)
+        except ValidationError as exc:
+            errors["application_number"] = exc.messages
+        else:
+            self.application_number = parsed["number"]
+            if self.patent_type and parsed["patent_type"] != self.patent_type:
+                errors["patent_type"] = [
+                    _("The type digit %(digit)s of the application number means %(type)s, not %(given)s.")
+                    % {
+                        "digit": parsed["type_digit"],
+                        "type": self.Type(parsed["patent_type"]).label,
+                        "given": self.Type(self.patent_type).label if self.patent_type in self.Type else "?",
+                    }
+                ]
+        if self.filing_date and self.filing_date > timezone.localdate():
+            errors["filing_date"] = [_("The filing date cannot be in the future.")]
+        if self.grant_date and self.filing_date and self.grant_date < self.filing_date:
+            errors["grant_date"] = [_("A patent is granted after it is filed.")]
+        if self.legal_status == self.LegalStatus.PENDING and self.grant_date:
+            errors["legal_status"] = [_("A patent with a grant date is no longer pending.")]
+        if self.legal_status != self.LegalStatus.PENDING and not self.grant_date:
+            errors["grant_date"] = [_("Give the grant date of a patent that has been granted.")]
+        if self.legal_status == self.LegalStatus.GRANTED and not self.annual_fee_paid_until:
+            errors["annual_fee_paid_until"] = [_("Give the date annual fees are paid until for a granted patent.")]
+        if errors:
+            raise ValidationError(errors)
+        if self.filing_date and self.patent_type:
+            self.expiry_date = identifiers.patent_expiry(self.patent_type, self.filing_date)
+
+    def annual_fee_state(self, today: date | None = None) -> str:
+        return rules.annual_fee_state(self.legal_status, self.annual_fee_paid_until, today or timezone.localdate())
+
+    @property
+    def annual_fee_lapse_date(self) -> date | None:
+        return rules.annual_fee_lapse_date(self.annual_fee_paid_until)
+
+    def in_force(self, today: date | None = None) -> bool:
+        return rules.patent_in_force(self, today or timezone.localdate())
+
+    @property
+    def asset_type(self) -> str:
+        return "patent"
+
+    @property
+    def name(self) -> str:
+        return self.title
+
+    @property
+    def ipc_codes(self) -> list[str]:
+        return [c.code for c in self.classifications.all()]
+
+
+class PatentClassification(models.Model):
+    """One IPC code of a patent; `position` 0 is the main classification."""
+
+    patent = models.ForeignKey(Patent, on_delete=models.CASCADE, related_name="classifications")
+    code = models.CharField(_("IPC code"), max_length=20, validators=[identifiers.validate_ipc], db_index=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["patent_id", "position"]
+        constraints = [models.UniqueConstraint(fields=["patent", "code"], name="one_code_once_per_patent")]
+
+    def __str__(self):
+        return self.code
+
+
+class Trademark(IPAsset):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Application pending")
+        REGISTERED = "registered", _("Registered")
+        EXPIRED = "expired", _("Expired")
+        INVALIDATED = "invalidated", _("Invalidated")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    registration_number = models.CharField(
+        _("registration number"),
+        max_length=12,
+        unique=True,
+        validators=[identifiers.validate_trademark_number],
+    )
+    mark_name = models.CharField(_("mark"), max_length=200)
+    nice_classes = models.JSONField(_("Nice classes"), default=list, validators=[identifiers.validate_nice_classes])
+    goods_services = models.TextField(_("goods and services"), blank=True)
+    registration_date = models.DateField(_("registration date"))
+    expiry_date = models.DateField(_("expiry date"), editable=False, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True
+    )
+
+    class Meta:
+        ordering = ["-registration_date", "id"]
+        verbose_name = _("trademark")
+        verbose_name_plural = _("trademarks")
+
+    def __str__(self):
+        return f"{self.registration_number} {self.mark_name}"
+
+    def clean(self):
+        self.registration_number = identifiers.normalise_trademark_number(self.registration_number)
+        if isinstance(self.nice_classes, list) and all(type(c) is int for c in self.nice_classes):
+            self.nice_classes = sorted(set(self.nice_classes))
+        if self.registration_date:
+            if self.registration_date > timezone.localdate():
+                raise ValidationError({"registration_date": [_("The registration date cannot be in the future.")]})
+            self.expiry_date = rules.trademark_expiry(self.registration_date)
+
+    def renewal_state(self, today: date | None = None) -> str:
+        return rules.trademark_renewal_state(self.expiry_date, today or timezone.localdate())
+
+    def in_force(self, today: date | None = None) -> bool:
+        return rules.trademark_in_force(self, today or timezone.localdate())
+
+    @property
+    def asset_type(self) -> str:
+        return "trademark"
+
+    @property
+    def name(self) -> str:
+        return self.mark_name
+
+
+class PledgeConsent(models.Model):
+    """The pledgee bank's recorded consent to assign or license a pledged asset (Civil Code Art. 444)."""
+
+    patent = models.ForeignKey(Patent, null=True, blank=True, on_delete=models.CASCADE, related_name="consents")
+    trademark = models.ForeignKey(Trademark, null=True, blank=True, on_delete=models.CASCADE, related_name="consents")
+    pledgee = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("pledgee consent")
+        verbose_name_plural = _("pledgee consents")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(patent__isnull=False, trademark__isnull=True)
+                | models.Q(patent__isnull=True, trademark__isnull=False),
+                name="consent_names_one_asset",
+            )
+        ]

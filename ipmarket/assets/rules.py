@@ -1,0 +1,75 @@
+"""Pure rules about an asset's standing on a given day (DOMAIN.md §2). No database access."""
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+FEE_GRACE = relativedelta(months=6)
+FEE_DUE_SOON = timedelta(days=30)
+RENEWAL_WINDOW = relativedelta(months=12)
+RENEWAL_GRACE = relativedelta(months=6)
+TRADEMARK_TERM = relativedelta(years=10)
+
+# Annual-fee states
+FEE_NOT_APPLICABLE = "not_applicable"  # not granted (fees start with the grant)
+FEE_PAID = "paid"
+FEE_DUE_SOON = "due_soon"  # due within 30 days
+FEE_OVERDUE = "overdue"  # past due, within the 6-month grace period (surcharge)
+FEE_LAPSED = "lapsed"  # unpaid past the grace period
+
+# Trademark renewal states
+RENEWAL_NOT_DUE = "not_due"
+RENEWAL_OPEN = "window_open"  # the 12 months before expiry
+RENEWAL_GRACE_PERIOD = "grace"  # the 6 months after expiry
+RENEWAL_TOO_LATE = "expired"
+
+
+def annual_fee_lapse_date(paid_until: date | None) -> date | None:
+    return paid_until + FEE_GRACE if paid_until else None
+
+
+def annual_fee_state(legal_status: str, paid_until: date | None, today: date) -> str:
+    if legal_status not in ("granted", "lapsed") or paid_until is None:
+        return FEE_NOT_APPLICABLE
+    if today > paid_until + FEE_GRACE:
+        return FEE_LAPSED
+    if today > paid_until:
+        return FEE_OVERDUE
+    if today >= paid_until - FEE_DUE_SOON:
+        return FEE_DUE_SOON
+    return FEE_PAID
+
+
+def fees_unpaid(patent, today: date) -> bool:
+    return annual_fee_state(patent.legal_status, patent.annual_fee_paid_until, today) in (FEE_OVERDUE, FEE_LAPSED)
+
+
+def patent_in_force(patent, today: date) -> bool:
+    """Granted, not past its term, fees not lapsed."""
+    return (
+        patent.legal_status == "granted"
+        and today < patent.expiry_date
+        and annual_fee_state(patent.legal_status, patent.annual_fee_paid_until, today) != FEE_LAPSED
+    )
+
+
+def trademark_expiry(registration_date: date) -> date:
+    return registration_date + TRADEMARK_TERM
+
+
+def trademark_renewal_state(expiry_date: date, today: date) -> str:
+    if today > expiry_date + RENEWAL_GRACE:
+        return RENEWAL_TOO_LATE
+    if today > expiry_date:
+        return RENEWAL_GRACE_PERIOD
+    if today >= expiry_date - RENEWAL_WINDOW:
+        return RENEWAL_OPEN
+    return RENEWAL_NOT_DUE
+
+
+def trademark_in_force(trademark, today: date) -> bool:
+    return trademark.status == "registered" and today <= trademark.expiry_date
+
+
+def asset_in_force(asset, today: date) -> bool:
+    return patent_in_force(asset, today) if asset.asset_type == "patent" else trademark_in_force(asset, today)

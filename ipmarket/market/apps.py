@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MarketConfig(AppConfig):
+    name = "ipmarket.market"
+    label = "market"
+    verbose_name = _("Marketplace")

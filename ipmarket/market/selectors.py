@@ -1,0 +1,26 @@
+"""Reads of listings and deals, filtered by what the caller may see."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from ipmarket.accounts import policies
+
+from .models import Deal, Listing, Message
+
+
+def listings_visible_to(user) -> QuerySet[Listing]:
+    """Published, under-negotiation and closed listings are public; drafts and withdrawn ones belong to the seller."""
+    qs = Listing.objects.select_related("seller", "patent", "trademark")
+    if not policies.is_platform_staff(user):
+        qs = qs.filter(Q(status__in=Listing.PUBLIC) | Q(seller_id__in=policies.organisation_ids(user)))
+    return qs.order_by("-published_at", "-id")
+
+
+def deals_visible_to(user) -> QuerySet[Deal]:
+    """A deal is seen by its buyer's and seller's people, and by platform people."""
+    qs = Deal.objects.select_related(
+        "listing", "listing__patent", "listing__trademark", "buyer", "seller"
+    ).prefetch_related(Prefetch("messages", queryset=Message.objects.select_related("author")))
+    if policies.is_platform_staff(user):
+        return qs
+    ids = policies.organisation_ids(user)
+    return qs.filter(Q(buyer_id__in=ids) | Q(seller_id__in=ids))

@@ -1,0 +1,27 @@
+from ipmarket.errors import GuardFailed, InvalidTransition
+
+from ..models import Event
+
+
+def refuse_if(refusal: GuardFailed | None) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+def require_state(obj, field: str, action: str, actions: dict[str, list[str]]) -> None:
+    """409 with the allowed actions unless `action` may start from the object's current state."""
+    state = getattr(obj, field)
+    if state not in actions[action]:
+        raise InvalidTransition(action, state, [a for a, sources in actions.items() if state in sources])
+
+
+def record_event(*, listing, deal=None, actor, action: str, from_state: str, to_state: str, note: str = ""):
+    return Event.objects.create(
+        listing=listing,
+        deal=deal,
+        actor=actor,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+    )

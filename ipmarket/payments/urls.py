@@ -1,0 +1,1 @@
+urlpatterns = []  # the Stripe webhook goes here
