@@ -13,7 +13,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def main() -> int:
-    sys.path.insert(0, str(HERE.parent))
+    sys.path[:0] = [str(HERE), str(HERE.parent)]
     for path in sorted(HERE.glob("bench_*.py")):
         runpy.run_path(str(path), run_name="__main__")
     return 0

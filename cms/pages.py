@@ -1,7 +1,9 @@
 """Setting up the page tree."""
 
+from django.conf import settings
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from .models import HomePage
 
@@ -19,7 +21,7 @@ def ensure_home_page() -> HomePage:
     """
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = Page.get_first_root_node() or _recreate_root()
         page = HomePage(
             title="首页", slug="home-ipmarket", intro=HOME_INTRO, seo_title="知识产权运营与质押融资服务平台"
         )
@@ -34,3 +36,9 @@ def ensure_home_page() -> HomePage:
         if old.specific_class is Page and not old.get_children().exists():
             old.delete()
     return home
+
+
+def _recreate_root() -> Page:
+    """The tree root and default locale that Wagtail's migrations create (gone after a database flush)."""
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    return Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.get_default()))

@@ -35,3 +35,17 @@ def enterprise(db):
 @pytest.fixture
 def enterprise_admin(enterprise):
     return member_of(enterprise, role="admin", username="ent_admin")
+
+
+@pytest.fixture
+def celery_worker_thread(transactional_db):
+    """A real Celery worker in a thread of this process (solo pool) on the real Redis broker,
+    consuming the default queue; stopped after the test. Use with django_db(transaction=True)
+    so that the worker's own connection sees the test's rows."""
+    from celery.contrib.testing.worker import start_worker
+
+    from ipmarket.celery import app
+
+    app.control.purge()  # messages left by earlier tests name rows that no longer exist
+    with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30) as worker:
+        yield worker

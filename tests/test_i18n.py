@@ -21,5 +21,7 @@ def test_every_message_is_translated_and_compiled():
     for m in messages:
         if isinstance(m.id, tuple):
             assert compiled.ngettext(m.id[0], m.id[1], 1) == m.string[0], m.id
+        elif m.context:
+            assert compiled.pgettext(m.context, m.id) == m.string, (m.context, m.id)
         else:
             assert compiled.gettext(m.id) == m.string, m.id

@@ -8,7 +8,6 @@ from ipmarket.api.filters import MineFilterSet
 
 from . import policies, selectors, services
 from .models import Organisation, Service
-from .validators import normalise_uscc
 
 
 class LocationSerializer(serializers.Serializer):
@@ -18,14 +17,9 @@ class LocationSerializer(serializers.Serializer):
     )
 
 
-class UsccField(serializers.CharField):
-    """Accepts lower case, spaces and hyphens; validates the normalised code."""
-
-    def to_internal_value(self, data):
-        return normalise_uscc(super().to_internal_value(data))
-
-
 class OrganisationSerializer(serializers.ModelSerializer):
+    # A plain field: the model normalises (lower case, spaces, hyphens) and validates it.
+    unified_social_credit_code = serializers.CharField(max_length=40)
     location = LocationSerializer(required=False, allow_null=True)
     services = serializers.SlugRelatedField(
         many=True, slug_field="code", queryset=Service.objects.all(), required=False
@@ -50,12 +44,6 @@ class OrganisationSerializer(serializers.ModelSerializer):
             "website",
             "is_active",
         ]
-
-    def build_standard_field(self, field_name, model_field):
-        field_class, kwargs = super().build_standard_field(field_name, model_field)
-        if field_name == "unified_social_credit_code":
-            field_class = UsccField
-        return field_class, kwargs
 
     def to_internal_value(self, data):
         values = super().to_internal_value(data)

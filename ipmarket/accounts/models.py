@@ -59,7 +59,7 @@ class Organisation(Bilingual, models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)
     unified_social_credit_code = models.CharField(
         _("unified social credit code"),
-        max_length=18,
+        max_length=32,  # room for spaces and hyphens as typed; stored normalised (18 characters)
         unique=True,
         validators=[validate_uscc],
         help_text=_("18 characters, GB 32100-2015; the last one is a check character."),
@@ -109,8 +109,11 @@ class Organisation(Bilingual, models.Model):
     def __str__(self):
         return self.label
 
-    def clean(self):
-        self.unified_social_credit_code = normalise_uscc(self.unified_social_credit_code)
+    def clean_fields(self, exclude=None):
+        # Normalise before the length and check-character validators see the code.
+        if self.unified_social_credit_code:
+            self.unified_social_credit_code = normalise_uscc(self.unified_social_credit_code)
+        super().clean_fields(exclude)
 
     @property
     def location(self) -> dict | None:

@@ -22,7 +22,8 @@ class MoneyField(serializers.Field):
     """`{"amount": "5000000.00", "currency": "CNY"}`; a bare decimal string is read as CNY."""
 
     default_error_messages = {
-        "invalid": _('Give money as {"amount": "5000000.00", "currency": "CNY"}.'),
+        # Braces doubled: DRF formats these messages with str.format().
+        "invalid": _('Give money as {{"amount": "5000000.00", "currency": "CNY"}}, the amount as a decimal string.'),
         "currency": _("Amounts are in CNY."),
         "negative": _("An amount cannot be negative."),
         "too_precise": _("Amounts have at most two decimal places."),

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import identifiers, rules
 
@@ -59,7 +60,7 @@ class Patent(IPAsset):
 
     application_number = models.CharField(
         _("application number"),
-        max_length=16,
+        max_length=32,  # room for what people type (CN/ZL, spaces); stored normalised (14 characters)
         unique=True,
         validators=[identifiers.validate_application_number],
         help_text=_("Stored as YYYYTNNNNNNN.C, e.g. 201910123456.X"),
@@ -89,8 +90,14 @@ class Patent(IPAsset):
     def __str__(self):
         return f"{self.application_number} {self.title}"
 
+    def clean_fields(self, exclude=None):
+        # Normalise before the length and format validators see the number.
+        if self.application_number:
+            self.application_number = identifiers.normalise_application_number(self.application_number)
+        super().clean_fields(exclude)
+
     def clean(self):
-        """Normalise the number, check it agrees with the type and dates, compute the expiry."""
+        """Check the number agrees with the type and dates, compute the expiry."""
         errors = {}
         try:
             parsed = identifiers.parse_application_number(self.application_number)
@@ -164,13 +171,13 @@ class Trademark(IPAsset):
     class Status(models.TextChoices):
         PENDING = "pending", _("Application pending")
         REGISTERED = "registered", _("Registered")
-        EXPIRED = "expired", _("Expired")
+        EXPIRED = "expired", pgettext_lazy("trademark status", "Expired")
         INVALIDATED = "invalidated", _("Invalidated")
         CANCELLED = "cancelled", _("Cancelled")
 
     registration_number = models.CharField(
         _("registration number"),
-        max_length=12,
+        max_length=32,  # room for "第 12345678 号" as typed; stored as digits
         unique=True,
         validators=[identifiers.validate_trademark_number],
     )
@@ -191,8 +198,12 @@ class Trademark(IPAsset):
     def __str__(self):
         return f"{self.registration_number} {self.mark_name}"
 
+    def clean_fields(self, exclude=None):
+        if self.registration_number:
+            self.registration_number = identifiers.normalise_trademark_number(self.registration_number)
+        super().clean_fields(exclude)
+
     def clean(self):
-        self.registration_number = identifiers.normalise_trademark_number(self.registration_number)
         if isinstance(self.nice_classes, list) and all(type(c) is int for c in self.nice_classes):
             self.nice_classes = sorted(set(self.nice_classes))
         if self.registration_date:
@@ -235,3 +246,68 @@ class PledgeConsent(models.Model):
                 name="consent_names_one_asset",
             )
         ]
+
+    def __str__(self):
+        return f"{self.pledgee} → {self.patent or self.trademark}"
+
+
+class PatentImport(models.Model):
+    """One CSV upload of patents and its progress (ipmarket/assets/imports.py does the work).
+
+    The file is kept in the database (`content`): the web process and the worker
+    may run on different hosts, the row and its file commit together before the
+    task is enqueued, and nothing under a media root can ever serve it.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    # Null for a platform import: each row names its owner in the owner_credit_code column.
+    owner = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="patent_imports",
+        verbose_name=_("owner"),
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="patent_imports", verbose_name=_("imported by")
+    )
+    file_name = models.CharField(_("file name"), max_length=255)
+    file_size = models.PositiveIntegerField(_("file size (bytes)"), default=0)
+    content = models.BinaryField(_("file content"), editable=False)
+    # The importer's language when uploading: row error messages are written in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True)
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows processed"), default=0)
+    created = models.PositiveIntegerField(_("patents created"), default=0)
+    skipped = models.PositiveIntegerField(_("rows skipped (already present)"), default=0)
+    failed = models.PositiveIntegerField(_("rows with errors"), default=0)
+    # [{"row": 2, "application_number": "…", "errors": {"field": ["message", …]}}, …]
+    errors = models.JSONField(_("row errors"), default=list, blank=True)
+    message = models.TextField(_("message"), blank=True, help_text=_("Why the whole import failed, if it did."))
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("patent import")
+        verbose_name_plural = _("patent imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_platform_import(self) -> bool:
+        return self.owner_id is None
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from dateutil.relativedelta import relativedelta
 
 FEE_GRACE = relativedelta(months=6)
-FEE_DUE_SOON = timedelta(days=30)
+DUE_SOON_WINDOW = timedelta(days=30)
 RENEWAL_WINDOW = relativedelta(months=12)
 RENEWAL_GRACE = relativedelta(months=6)
 TRADEMARK_TERM = relativedelta(years=10)
@@ -35,7 +35,7 @@ def annual_fee_state(legal_status: str, paid_until: date | None, today: date) ->
         return FEE_LAPSED
     if today > paid_until:
         return FEE_OVERDUE
-    if today >= paid_until - FEE_DUE_SOON:
+    if today >= paid_until - DUE_SOON_WINDOW:
         return FEE_DUE_SOON
     return FEE_PAID
 

@@ -1,5 +1,9 @@
 from django.urls import path
 
-from ipmarket import views
+from . import views
 
-urlpatterns = [path("", views.area, {"area": "financing"}, name="ip-home")]  # replaced by the /ip/ pages
+urlpatterns = [
+    path("", views.ip_list, name="ip-home"),
+    path("patents/<int:pk>/", views.patent_detail, name="patent-detail"),
+    path("trademarks/<int:pk>/", views.trademark_detail, name="trademark-detail"),
+]

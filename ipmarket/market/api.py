@@ -210,6 +210,8 @@ class DealSerializer(serializers.ModelSerializer):
             "state",
             "recordal_number",
             "payment_intent_id",
+            "transfer_id",
+            "refund_id",
             "accepted_at",
             "paid_at",
             "recorded_at",

@@ -112,6 +112,22 @@ def accept_refusal(deal: Deal, today: date) -> GuardFailed | None:
     return listing_refusal(listing, today)
 
 
+def withdraw_refusal(listing: Listing) -> GuardFailed | None:
+    """An agreed or paid deal must end before its listing is withdrawn."""
+    if listing.deals.filter(state__in=[Deal.State.ACCEPTED, Deal.State.PAID, Deal.State.RECORDED]).exists():
+        return GuardFailed(
+            "deal_in_progress", _("A deal on this listing is agreed or paid: finish or cancel it first.")
+        )
+    return None
+
+
+def cancel_refusal(user, deal: Deal) -> GuardFailed | None:
+    ids = policies.organisation_ids(user)
+    if not (deal.buyer_id in ids or deal.seller_id in ids or policies.is_platform_staff(user)):
+        return GuardFailed("not_party", _("Only the buyer, the seller or the platform cancels a deal."))
+    return None
+
+
 def release_refusal(user, deal: Deal) -> GuardFailed | None:
     if not (policies.is_member(user, deal.buyer) or policies.is_platform_staff(user)):
         return GuardFailed("not_buyer", _("The buyer or the platform confirms the recordal and releases the payment."))

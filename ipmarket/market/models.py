@@ -46,7 +46,9 @@ class Listing(models.Model):
     )
     description = models.TextField(_("description"), blank=True)
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True)
-    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # empty for imported listings
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -194,6 +196,9 @@ class Message(models.Model):
         verbose_name = _("message")
         verbose_name_plural = _("messages")
 
+    def __str__(self):
+        return f"{self.author}: {self.body[:40]}"
+
 
 class Event(models.Model):
     """Audit trail of listings and deals: who did what, when, from which state to which."""
@@ -209,3 +214,6 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+    def __str__(self):
+        return f"{self.action} {self.from_state}→{self.to_state}"

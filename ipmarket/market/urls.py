@@ -1,5 +1,9 @@
 from django.urls import path
 
-from ipmarket import views
+from . import views
 
-urlpatterns = [path("", views.area, {"area": "financing"}, name="market-home")]  # replaced by the /market/ pages
+urlpatterns = [
+    path("", views.listing_list, name="market-home"),
+    path("<int:pk>/", views.listing_detail, name="listing-detail"),
+    path("deals/<int:pk>/", views.deal_detail, name="deal-detail"),
+]

@@ -1,1 +1,7 @@
-urlpatterns = []  # the Stripe webhook goes here
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("stripe/webhook/", views.stripe_webhook, name="stripe-webhook"),
+]

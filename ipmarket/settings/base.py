@@ -8,6 +8,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -234,7 +235,22 @@ CELERY_TASK_TIME_LIMIT = 660
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "assets-refresh-statuses": {
+        "task": "ipmarket.assets.tasks.refresh_asset_statuses",
+        "schedule": crontab(hour=1, minute=10),
+    },
+    # Imports whose task was lost (a worker killed) are enqueued again; each resumes or does nothing.
+    "assets-resume-stalled-patent-imports": {
+        "task": "ipmarket.assets.tasks.resume_stalled_patent_imports",
+        "schedule": 300.0,
+    },
+    # The webhook outbox: events stored while the broker was down are processed once it is back.
+    "payments-replay-unprocessed-stripe-events": {
+        "task": "ipmarket.payments.tasks.replay_unprocessed_events",
+        "schedule": 300.0,
+    },
+}
 
 # Stripe (tests point STRIPE_API_BASE at stripe-mock).
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
@@ -254,7 +270,11 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"elasticsearch": {"level": "WARNING"}, "elastic_transport": {"level": "WARNING"}},
+    "loggers": {
+        "elasticsearch": {"level": "WARNING"},
+        "elastic_transport": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
 SITE_ID = 1

@@ -81,3 +81,40 @@ def test_without_users_outside_debug_creates_no_people(db, settings):
     call_command("seed_demo", verbosity=0)
     assert not User.objects.exists()
     assert Organisation.objects.count() >= 300
+
+
+def test_ip_and_listings(seeded):
+    from django.utils import timezone
+
+    from ipmarket.assets.identifiers import parse_application_number
+    from ipmarket.assets.models import Patent, Trademark
+    from ipmarket.market.guards import listing_refusal
+    from ipmarket.market.models import Listing
+
+    today = timezone.localdate()
+    assert Patent.objects.count() >= 500 and Trademark.objects.count() >= 200
+    for number, kind in Patent.objects.values_list("application_number", "patent_type"):
+        assert parse_application_number(number)["patent_type"] == kind
+    published = Listing.objects.filter(status="published").select_related("patent", "trademark")
+    for deal_type in Listing.DealType.values:
+        assert published.filter(deal_type=deal_type).count() >= 100, deal_type
+    for listing in published:
+        assert listing_refusal(listing, today) is None, (listing.pk, listing_refusal(listing, today).code)
+
+
+def test_demo_enterprises_hold_unlisted_patents_and_published_listings(seeded):
+    from django.utils import timezone
+
+    from ipmarket.assets.models import Patent
+    from ipmarket.market.models import Listing
+
+    today = timezone.localdate()
+    for username in ("enterprise1", "enterprise2"):
+        org = Membership.objects.get(user__username=username).organisation
+        free = [
+            p
+            for p in Patent.objects.filter(owner=org, patent_type="invention", legal_status="granted", pledged=False)
+            if p.in_force(today) and not p.listings.exists()
+        ]
+        assert len(free) >= 5, username
+        assert Listing.objects.filter(seller=org, status="published").count() >= 2, username

@@ -8,6 +8,11 @@ from django.core.management.base import BaseCommand, CommandError
 from cms.pages import ensure_home_page
 from ipmarket.accounts import demo as accounts_demo
 from ipmarket.accounts.models import Membership, Organisation, User
+from ipmarket.assets import demo as assets_demo
+from ipmarket.assets.models import Patent, Trademark
+from ipmarket.market import demo as market_demo
+from ipmarket.market.models import Deal, Listing
+from ipmarket.payments.demo import seed_payout_accounts
 
 
 class Command(BaseCommand):
@@ -21,19 +26,34 @@ class Command(BaseCommand):
             help="create the demo people with password demo12345 (always under DEBUG)",
         )
 
+    def step(self, label, fn, *args):
+        started = time.monotonic()
+        result = fn(*args)
+        self.stdout.write(f"  {label}: {time.monotonic() - started:.1f}s")
+        return result
+
     def handle(self, *args, scale, with_users, **options):
         if scale < 1:
             raise CommandError("--scale must be 1 or more")
         started = time.monotonic()
         self.stdout.write(f"seed_demo: scale {scale}")
-        orgs = accounts_demo.seed_organisations(scale)
+        orgs = self.step("organisations", accounts_demo.seed_organisations, scale)
+        fixed = [orgs["enterprise_a"], orgs["enterprise_b"]]
+        self.step("patents and trademarks", assets_demo.seed_assets, scale, fixed)
+        self.step("listings", market_demo.seed_listings, scale, fixed)
+        self.step("payout accounts", seed_payout_accounts, Organisation.objects.filter(kind="enterprise"))
         if with_users or settings.DEBUG:
-            accounts_demo.seed_people(orgs)
-        ensure_home_page()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"seed_demo done in {time.monotonic() - started:.1f}s: "
-                f"organisations={Organisation.objects.count()} people={User.objects.count()} "
-                f"memberships={Membership.objects.count()}"
-            )
-        )
+            people = self.step("people", accounts_demo.seed_people, orgs)
+            self.step("deals", market_demo.seed_deals, people, orgs)
+        self.step("pages", ensure_home_page)
+        counts = {
+            "organisations": Organisation.objects.count(),
+            "people": User.objects.count(),
+            "memberships": Membership.objects.count(),
+            "patents": Patent.objects.count(),
+            "trademarks": Trademark.objects.count(),
+            "listings": Listing.objects.count(),
+            "deals": Deal.objects.count(),
+        }
+        summary = " ".join(f"{k}={v}" for k, v in counts.items())
+        self.stdout.write(self.style.SUCCESS(f"seed_demo done in {time.monotonic() - started:.1f}s: {summary}"))

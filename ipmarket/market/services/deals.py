@@ -114,7 +114,9 @@ def inquiry_create(
             deal.accept()
             deal.save()
             _event(deal, by, "accept", State.NEGOTIATING, note=_("Open licence: notice given, no negotiation."))
-    elif offer is not None and deal.state == State.NEGOTIATING:
+    elif offer is not None:
+        if deal.state != State.NEGOTIATING:
+            raise GuardFailed("price_not_negotiable", _("Offers are made only while the price is being negotiated."))
         deal.price = offer
         deal.save(update_fields=["price", "updated_at"])
     kind = Message.Kind.NOTICE if open_licence else Message.Kind.INQUIRY
@@ -174,7 +176,8 @@ def deal_pay(*, deal: Deal, by: User) -> PaymentHandle:
     handle = gateway().create_payment(deal)
     with transaction.atomic():
         deal = _lock(deal.pk)
-        if not deal.payment_intent_id:
+        # A new intent replaces one that was cancelled at the provider.
+        if deal.state == State.ACCEPTED and deal.payment_intent_id != handle.payment_intent_id:
             deal.payment_intent_id = handle.payment_intent_id
             deal.save(update_fields=["payment_intent_id", "updated_at"])
             _event(deal, by, "pay", deal.state, note=handle.payment_intent_id)
@@ -244,8 +247,7 @@ def deal_cancel(*, deal: Deal, by: User, note: str = "") -> Deal:
     """Either party (or the platform) ends the deal before recordal; a paid deal is refunded."""
     with transaction.atomic():
         deal = _lock(deal.pk)
-        if not (_is_party(by, deal) or policies.is_platform_staff(by)):
-            raise GuardFailed("not_party", _("Only the buyer, the seller or the platform cancels a deal."))
+        refuse_if(guards.cancel_refusal(by, deal))
         require_state(deal, "state", "cancel", DEAL_ACTIONS)
         state, has_payment = deal.state, bool(deal.payment_intent_id)
     refund_id = ""

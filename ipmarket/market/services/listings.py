@@ -37,7 +37,7 @@ def _validate(listing: Listing) -> None:
         listing.negotiable = False  # a posted fee, no negotiation
     if errors:
         raise ValidationError(errors)
-    listing.full_clean()
+    listing.full_clean(exclude=["status"])  # the FSM field is protected: transitions set it
 
 
 @transaction.atomic
@@ -58,7 +58,11 @@ def listing_create(*, by: User, asset, deal_type: str, price, **fields) -> Listi
 
 
 def _locked(listing: Listing) -> Listing:
-    return Listing.objects.select_for_update().select_related("patent", "trademark", "seller").get(pk=listing.pk)
+    return (
+        Listing.objects.select_for_update(of=("self",))
+        .select_related("patent", "trademark", "seller")
+        .get(pk=listing.pk)
+    )
 
 
 @transaction.atomic
@@ -97,10 +101,7 @@ def listing_withdraw(*, listing: Listing, by: User, note: str = "") -> Listing:
     listing = _locked(listing)
     refuse_if(guards.seller_refusal(by, listing))
     require_state(listing, "status", "withdraw", LISTING_ACTIONS)
-    if listing.deals.filter(state__in=[Deal.State.ACCEPTED, Deal.State.PAID, Deal.State.RECORDED]).exists():
-        raise guards.GuardFailed(
-            "deal_in_progress", _("A deal on this listing is agreed or paid: finish or cancel it first.")
-        )
+    refuse_if(guards.withdraw_refusal(listing))
     before = listing.status
     listing.withdraw()
     listing.save()

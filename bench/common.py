@@ -1,0 +1,38 @@
+"""Shared set-up of the benchmarks: Django on a fresh `<database>_bench` PostgreSQL database."""
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def setup_django(database_suffix: str = "bench") -> None:
+    """Point DATABASE_URL at a new empty database next to the configured one, migrate it, set Django up."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipmarket.settings.test")
+    import environ
+    import psycopg
+
+    url = os.environ.get("DATABASE_URL", "postgres://ipmarket:ipmarket@127.0.0.1:55432/ipmarket")
+    config = environ.Env.db_url_config(url)
+    name = f"{config['NAME']}_{database_suffix}"
+    admin = psycopg.connect(
+        host=config["HOST"], port=config["PORT"], user=config["USER"], password=config["PASSWORD"],
+        dbname="postgres", autocommit=True,
+    )  # fmt: skip
+    with admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def report(name: str, ours: float, baseline: float, unit: str, higher_is_better: bool = True) -> None:
+    """One `BENCH` line; ratio > 1 means ours is better."""
+    ratio = ours / baseline if higher_is_better else baseline / ours
+    print(f"BENCH name={name} ours={ours:.4g} baseline={baseline:.4g} unit={unit} ratio={ratio:.2f}", flush=True)

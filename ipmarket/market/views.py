@@ -1,0 +1,400 @@
+"""Marketplace pages: the listings, one listing (inquiry, publish, withdraw) and one deal (thread and actions).
+
+Thin: every read goes through `selectors`, every change through `services`; refusals come from
+`guards` so a button is greyed out with the same reason the service would give.
+"""
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext as _
+
+from ipmarket.accounts import policies
+from ipmarket.accounts.models import Organisation
+from ipmarket.accounts.selectors import organisations_of
+from ipmarket.assets.models import PatentClassification
+from ipmarket.errors import GuardFailed, InvalidTransition, PaymentUnavailable
+from ipmarket.formats import cny
+
+from . import guards, selectors, services
+from .forms import AcceptForm, InquiryForm, ListingFilterForm, MessageForm, NoteForm, RecordalForm
+from .models import Deal, Listing
+
+PAGE_SIZE = 20
+State = Deal.State
+
+DEAL_TYPE_HELP = {
+    Listing.DealType.ASSIGNMENT: gettext_lazy(
+        "Assignment: the patent or trademark itself passes to the buyer. It takes effect when the assignment "
+        "is registered with CNIPA."
+    ),
+    Listing.DealType.EXCLUSIVE_LICENSE: gettext_lazy(
+        "Exclusive licence: only the licensee may use it in the territory and term, not even the owner."
+    ),
+    Listing.DealType.SOLE_LICENSE: gettext_lazy(
+        "Sole licence: the licensee and the owner may use it in the territory and term; nobody else is licensed."
+    ),
+    Listing.DealType.NON_EXCLUSIVE_LICENSE: gettext_lazy(
+        "Non-exclusive licence: the licensee may use it; the owner may license others too."
+    ),
+    Listing.DealType.OPEN_LICENSE: gettext_lazy(
+        "Open licence (Patent Law Arts. 50–52): the owner has declared that anyone may use the patent at the "
+        "posted fee. The licence is obtained by written notice plus payment of the fee, with no negotiation."
+    ),
+}
+
+# The happy path of a deal, in order; cancelled and refunded are ends shown after it.
+STEPS = [State.NEGOTIATING, State.ACCEPTED, State.PAID, State.RECORDED, State.RELEASED]
+STEP_AT = {State.ACCEPTED: "accepted_at", State.PAID: "paid_at", State.RECORDED: "recorded_at"}
+ACTION_ORDER = ["accept", "pay", "confirm_recordal", "release", "cancel"]
+ACTION_LABELS = {
+    "accept": gettext_lazy("Accept the deal"),
+    "pay": gettext_lazy("Pay"),
+    "confirm_recordal": gettext_lazy("Confirm the recordal"),
+    "release": gettext_lazy("Release the payment to the seller"),
+    "cancel": gettext_lazy("Cancel the deal"),
+}
+WAITING = {  # why an action is not possible yet (the deal is earlier in its path)
+    "pay": gettext_lazy("Possible once the seller has accepted."),
+    "confirm_recordal": gettext_lazy("Possible once the buyer has paid."),
+    "release": gettext_lazy("Possible once the seller has entered the recordal number."),
+}
+
+
+def _error_text(exc) -> str:
+    """A refusal from a service, in words for the page."""
+    if isinstance(exc, GuardFailed | PaymentUnavailable):
+        return exc.reason
+    if isinstance(exc, InvalidTransition):
+        state = State(exc.state).label if exc.state in State.values else Listing.Status(exc.state).label
+        return _("This is not possible now: the state is “%(state)s”. Reload the page to see what changed.") % {
+            "state": state
+        }
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or _("You may not do this.")
+    raise exc
+
+
+REFUSALS = (GuardFailed, InvalidTransition, PaymentUnavailable, ValidationError, PermissionDenied)
+
+
+# --- listings ----------------------------------------------------------------------
+
+
+def listing_list(request):
+    form = ListingFilterForm(request.GET)
+    values = form.values()
+    qs = form.filter(selectors.listings_visible_to(request.user)).prefetch_related(
+        Prefetch("patent__classifications", queryset=PatentClassification.objects.order_by("position"))
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    for listing in page.object_list:
+        listing.price_display = cny(listing.price)
+    return render(
+        request,
+        "market/listing_list.html",
+        {
+            "form": form,
+            "page": page,
+            "notes": form.notes(),
+            "query": urlencode({name: request.GET[name] for name in values}),
+        },
+    )
+
+
+def _my_enterprises(user, listing):
+    """The enterprises the person could buy for (not the seller)."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return organisations_of(user).filter(kind=Organisation.Kind.ENTERPRISE).exclude(pk=listing.seller_id)
+
+
+def _inquiry_form(request, listing, data=None):
+    enterprises = _my_enterprises(request.user, listing)
+    form = InquiryForm(data, enterprises=enterprises, open_licence=listing.deal_type == Listing.DealType.OPEN_LICENSE)
+    choices = list(enterprises)
+    if len(choices) == 1:
+        form.fields["buyer"].widget = form.fields["buyer"].hidden_widget()
+        form.fields["buyer"].initial = choices[0].pk
+    form.enterprise_count = len(choices)
+    return form
+
+
+def _seller_panel(request, listing) -> dict | None:
+    """Publish / withdraw with the reason each is refused, and the listing's deals."""
+    if guards.seller_refusal(request.user, listing) is not None:
+        return None
+    deals = list(selectors.deals_visible_to(request.user).filter(listing=listing).order_by("-updated_at", "-id"))
+    for deal in deals:
+        deal.price_display = cny(deal.price)
+    publish_refusal = None
+    if listing.status not in services.LISTING_ACTIONS["publish"]:
+        publish_refusal = _("Only a draft is published; this listing is “%(status)s”.") % {
+            "status": listing.get_status_display()
+        }
+    else:
+        refusal = guards.listing_refusal(listing, timezone.localdate())
+        publish_refusal = refusal.reason if refusal else None
+    withdraw_refusal = None
+    if listing.status not in services.LISTING_ACTIONS["withdraw"]:
+        withdraw_refusal = _("This listing is “%(status)s”: there is nothing to withdraw.") % {
+            "status": listing.get_status_display()
+        }
+    elif refusal := guards.withdraw_refusal(listing):
+        withdraw_refusal = refusal.reason
+    return {
+        "publish_refusal": publish_refusal,
+        "withdraw_refusal": withdraw_refusal,
+        "deals": deals,
+    }
+
+
+def listing_detail(request, pk):
+    listing = get_object_or_404(selectors.listings_visible_to(request.user), pk=pk)
+    inquiry_form = None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        action = request.POST.get("action")
+        if action == "inquire":
+            inquiry_form = _inquiry_form(request, listing, request.POST)
+            if inquiry_form.is_valid():
+                try:
+                    message = services.inquiry_create(listing=listing, by=request.user, **inquiry_form.service_kwargs())
+                except REFUSALS as exc:
+                    inquiry_form.add_error(None, _error_text(exc))
+                else:
+                    if listing.deal_type == Listing.DealType.OPEN_LICENSE:
+                        messages.success(request, _("Notice given: pay the posted fee to obtain the licence."))
+                    else:
+                        messages.success(request, _("Your inquiry was sent to the seller."))
+                    return redirect("deal-detail", message.deal_id)
+        elif action in services.LISTING_ACTIONS:
+            try:
+                if action == "publish":
+                    services.listing_publish(listing=listing, by=request.user)
+                    messages.success(request, _("The listing is published."))
+                else:
+                    services.listing_withdraw(listing=listing, by=request.user)
+                    messages.success(request, _("The listing is withdrawn."))
+            except REFUSALS as exc:
+                messages.error(request, _error_text(exc))
+            return redirect("listing-detail", listing.pk)
+        else:
+            messages.error(request, _("Unknown action."))
+            return redirect("listing-detail", listing.pk)
+    return render(
+        request,
+        "market/listing_detail.html",
+        _listing_context(request, listing, inquiry_form),
+        status=400 if inquiry_form is not None else 200,
+    )
+
+
+def _listing_context(request, listing, inquiry_form) -> dict:
+    user = request.user
+    asset = listing.asset
+    context = {
+        "listing": listing,
+        "asset": asset,
+        "ipc_codes": asset.ipc_codes if listing.asset_type == "patent" else [],
+        "price_display": cny(listing.price),
+        "deal_type_help": DEAL_TYPE_HELP[listing.deal_type],
+        "open_licence": listing.deal_type == Listing.DealType.OPEN_LICENSE,
+        "is_open": listing.status in (Listing.Status.PUBLISHED, Listing.Status.UNDER_NEGOTIATION),
+        "seller_panel": _seller_panel(request, listing),
+        "inquiry_form": None,
+        "my_deals": [],
+        "not_enterprise": False,
+    }
+    if user.is_authenticated:
+        form = inquiry_form or _inquiry_form(request, listing)
+        if form.enterprise_count or form.is_bound:  # a refused inquiry shows why, whoever sent it
+            context["inquiry_form"] = form
+            context["my_deals"] = list(
+                selectors.deals_visible_to(user).filter(
+                    listing=listing, buyer__in=form.fields["buyer"].queryset, state__in=Deal.OPEN
+                )
+            )
+        elif context["seller_panel"] is None:
+            context["not_enterprise"] = True
+    return context
+
+
+# --- deals -------------------------------------------------------------------------
+
+
+def _steps(deal) -> list[dict]:
+    steps = []
+    if deal.state in (State.CANCELLED, State.REFUNDED):
+        reached = [State.NEGOTIATING] + [s for s in (State.ACCEPTED, State.PAID) if getattr(deal, STEP_AT[s])]
+        for state in reached:
+            steps.append({"label": State(state).label, "status": "done"})
+        steps.append({"label": State(deal.state).label, "status": "current", "end": True})
+        return steps
+    position = STEPS.index(deal.state)
+    for i, state in enumerate(STEPS):
+        status = "done" if i < position else "current" if i == position else "todo"
+        steps.append({"label": State(state).label, "status": status})
+    return steps
+
+
+def _deal_actions(user, deal) -> list[dict]:
+    """Every action still ahead in the deal's path, enabled or with the reason it is refused."""
+    if deal.state not in Deal.OPEN:
+        return []
+    side = {
+        "accept": guards.seller_refusal(user, deal.listing),
+        "pay": guards.buyer_refusal(user, deal),
+        "confirm_recordal": guards.seller_refusal(user, deal.listing),
+        "release": guards.release_refusal(user, deal),
+        "cancel": guards.cancel_refusal(user, deal),
+    }
+    position = STEPS.index(deal.state)
+    actions = []
+    for name in ACTION_ORDER:
+        sources = services.DEAL_ACTIONS[name]
+        last_source = max(STEPS.index(s) for s in sources)
+        if position > last_source:
+            continue  # done already, or no longer possible
+        reason = None
+        if side[name] is not None:
+            reason = side[name].reason
+        elif deal.state not in sources:
+            reason = WAITING.get(name, "")
+        elif name == "accept":
+            refusal = guards.accept_refusal(deal, timezone.localdate())
+            reason = refusal.reason if refusal else None
+        label = ACTION_LABELS[name]
+        if name == "cancel" and deal.state == State.PAID:
+            label = _("Cancel the deal and refund the buyer")
+        if name == "pay":
+            label = _("Pay %(amount)s") % {"amount": cny(deal.price)}
+        actions.append({"name": name, "label": label, "reason": reason, "enabled": reason is None})
+    return actions
+
+
+def _payment_context(request, deal, handle) -> dict:
+    lang = (get_language() or "zh-hans").split("-")[0]
+    return {
+        "client_secret": handle.client_secret,
+        "publishable_key": settings.STRIPE_PUBLISHABLE_KEY,
+        "return_url": request.build_absolute_uri(reverse("deal-detail", args=[deal.pk])),
+        "pending_url": reverse("deal-detail", args=[deal.pk]) + "?pending=1",
+        "locale": "zh" if lang == "zh" else "en",
+    }
+
+
+def _deal_post(request, deal, forms) -> tuple[object, dict | None]:
+    """Run the posted action. Returns (a response or None, the payment handle context or None)."""
+    action = request.POST.get("action")
+    user = request.user
+    try:
+        if action == "message":
+            form = forms["message"] = MessageForm(request.POST)
+            if not form.is_valid():
+                return None, None
+            services.deal_post_message(
+                deal=deal, by=user, body=form.cleaned_data["body"], offer=form.cleaned_data["offer"]
+            )
+            messages.success(request, _("Message sent."))
+        elif action == "accept":
+            form = forms["accept"] = AcceptForm(request.POST)
+            if not form.is_valid():
+                return None, None
+            services.deal_accept(deal=deal, by=user, price=form.cleaned_data["price"])
+            messages.success(request, _("Deal accepted. The buyer can now pay."))
+        elif action == "pay":
+            handle = services.deal_pay(deal=deal, by=user)
+            return None, _payment_context(request, deal, handle)
+        elif action == "confirm_recordal":
+            form = forms["recordal"] = RecordalForm(request.POST)
+            if not form.is_valid():
+                return None, None
+            services.deal_confirm_recordal(deal=deal, by=user, recordal_number=form.cleaned_data["recordal_number"])
+            messages.success(request, _("Recordal confirmed. The buyer can now release the payment."))
+        elif action == "release":
+            services.deal_release(deal=deal, by=user)
+            messages.success(request, _("The payment is released to the seller."))
+        elif action == "cancel":
+            form = NoteForm(request.POST)
+            note = form.cleaned_data["note"] if form.is_valid() else ""
+            services.deal_cancel(deal=deal, by=user, note=note)
+            messages.success(request, _("The deal is cancelled."))
+        else:
+            messages.error(request, _("Unknown action."))
+    except REFUSALS as exc:
+        messages.error(request, _error_text(exc))
+        return None, None
+    return redirect("deal-detail", deal.pk), None
+
+
+@login_required
+def deal_detail(request, pk):
+    visible = selectors.deals_visible_to(request.user)
+    deal = get_object_or_404(visible, pk=pk)
+    forms = {}
+    payment = None
+    status = 200
+    if request.method == "POST":
+        response, payment = _deal_post(request, deal, forms)
+        if response is not None:
+            return response
+        deal = visible.get(pk=pk)  # what the action changed
+        if payment is None:
+            status = 400
+    party_ids = policies.organisation_ids(request.user)
+    is_buyer, is_seller = deal.buyer_id in party_ids, deal.seller_id in party_ids
+    negotiable = deal.state == State.NEGOTIATING and deal.listing.negotiable
+    message_form = forms.get("message") or MessageForm()
+    if not negotiable:
+        message_form.fields.pop("offer")
+    accept_form = forms.get("accept") or AcceptForm()
+    if not deal.listing.negotiable:
+        accept_form.fields.pop("price")
+    pending = deal.state == State.ACCEPTED and bool(deal.payment_intent_id) and payment is None
+    thread = list(deal.messages.all())
+    for message in thread:
+        message.offer_display = cny(message.offer) if message.offer is not None else ""
+        message.side = "buyer" if message.organisation_id == deal.buyer_id else "seller"
+    return render(
+        request,
+        "market/deal_detail.html",
+        {
+            "deal": deal,
+            "listing": deal.listing,
+            "asset": deal.listing.asset,
+            "price_display": cny(deal.price),
+            "listing_price_display": cny(deal.listing.price),
+            "deal_type_help": DEAL_TYPE_HELP[deal.listing.deal_type],
+            "steps": _steps(deal),
+            # While the payment form is open, it is the way to pay.
+            "actions": [a for a in _deal_actions(request.user, deal) if not (payment and a["name"] == "pay")],
+            "thread": thread,
+            "is_buyer": is_buyer,
+            "is_seller": is_seller,
+            "is_party": is_buyer or is_seller,
+            "message_form": message_form,
+            "accept_form": accept_form,
+            "recordal_form": forms.get("recordal") or RecordalForm(),
+            "payment": payment,
+            "payment_pending": pending and is_buyer,
+            # Reload while waiting for the provider's confirmation (after returning from Stripe).
+            "poll": pending and ("pending" in request.GET or request.GET.get("redirect_status") == "succeeded"),
+            "payment_failed": request.GET.get("redirect_status") == "failed" and deal.state == State.ACCEPTED,
+        },
+        status=status,
+    )
