@@ -187,9 +187,10 @@ def _name(kind: str, city: str, i: int) -> tuple[str, str]:
     """A unique-per-index organisation name in Chinese and English."""
     n_words = len(WORDS)
     a, rest = WORDS[i % n_words], i // n_words
-    # b is never a: an offset of 1..n-1 from a; (i mod n, offset, industry) is unique below n·(n−1)·20.
+    # b is never a: an offset of 1..n-1 from a; (a, offset, industry) is unique below n·(n−1)·20.
     b, rest = WORDS[(i + 1 + rest % (n_words - 1)) % n_words], rest // (n_words - 1)
-    ind = INDUSTRIES[rest % len(INDUSTRIES)]
+    # The industry varies with i too (not only past n·(n−1)); still unique: i mod 20 is known from a.
+    ind = INDUSTRIES[(i + rest) % len(INDUSTRIES)]
     city_en = cities()[city].name_en
     # Short names for the first few of a kind, two words once they would repeat.
     tag, tag_en = (a[0], a[1]) if i < n_words else (a[0] + b[0], f"{a[1]} {b[1]}")
