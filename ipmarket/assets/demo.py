@@ -21,6 +21,7 @@ PATENTS_PER_SCALE = 700
 TRADEMARKS_PER_SCALE = 260
 FIXED_UNLISTED = 6  # granted, in-force, unpledged invention patents the demo enterprises keep unlisted
 FIXED_LISTED = 3
+FIXED_FOR_LOANS = 4  # pledged by the demo pledge-loan applications (financing/demo.py)
 
 FIELDS = [  # (IPC codes, title patterns)
     (
@@ -158,13 +159,14 @@ def _trademark(i: int, owner_id: int, today: date) -> Trademark:
 @transaction.atomic
 def seed_assets(scale: int, fixed_enterprises: list[Organisation]) -> None:
     """PATENTS_PER_SCALE × scale patents and TRADEMARKS_PER_SCALE × scale trademarks across the enterprises,
-    plus FIXED_UNLISTED + FIXED_LISTED granted invention patents and two trademarks for each fixed enterprise."""
+    plus FIXED_UNLISTED + FIXED_LISTED + FIXED_FOR_LOANS granted invention patents and two trademarks for
+    each fixed enterprise."""
     today = timezone.localdate()
     owners = [o.pk for o in _enterprises() if o not in fixed_enterprises]
     planned: list[tuple[Patent, list[str]]] = []
     n = 0
     for org in fixed_enterprises:
-        for _ in range(FIXED_UNLISTED + FIXED_LISTED):
+        for _ in range(FIXED_UNLISTED + FIXED_LISTED + FIXED_FOR_LOANS):
             planned.append(_patent(n, org.pk, today, fixed=True))
             n += 1
     for i in range(PATENTS_PER_SCALE * scale):

@@ -36,6 +36,9 @@ class IPAsset(models.Model):
         verbose_name=_("pledgee"),
     )
     pledged_since = models.DateTimeField(_("pledged since"), null=True, blank=True, editable=False)
+    # Set when the secured loan defaults: the pledgee may then sell the asset through the marketplace
+    # (Civil Code Art. 436; never an automatic transfer to the lender, Art. 428).
+    pledge_enforceable = models.BooleanField(_("pledge enforceable"), default=False, editable=False)
     ownership_disputed = models.BooleanField(_("ownership under dispute"), default=False)
     internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Seen only by the owner's people."))
     created_at = models.DateTimeField(auto_now_add=True)

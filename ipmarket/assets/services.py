@@ -138,10 +138,20 @@ def asset_pledge(*, asset, pledgee: Organisation):
 
 @transaction.atomic
 def asset_release_pledge(*, asset):
-    """Lift the pledge lock (financing's release_pledge). Idempotent."""
+    """Lift the pledge lock (financing's release_pledge, or a completed enforcement sale). Idempotent."""
     asset = _locked(asset)
-    asset.pledged, asset.pledged_to, asset.pledged_since = False, None, None
-    asset.save(update_fields=["pledged", "pledged_to", "pledged_since", "updated_at"])
+    asset.pledged, asset.pledged_to, asset.pledged_since, asset.pledge_enforceable = False, None, None, False
+    asset.save(update_fields=["pledged", "pledged_to", "pledged_since", "pledge_enforceable", "updated_at"])
+    return asset
+
+
+@transaction.atomic
+def asset_pledge_enforceable(*, asset):
+    """The secured loan defaulted: the pledgee bank may now list the asset for sale. Idempotent."""
+    asset = _locked(asset)
+    if asset.pledged and not asset.pledge_enforceable:
+        asset.pledge_enforceable = True
+        asset.save(update_fields=["pledge_enforceable", "updated_at"])
     return asset
 
 

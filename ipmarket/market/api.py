@@ -50,7 +50,8 @@ class ListingSerializer(serializers.ModelSerializer):
     seller_name = serializers.CharField(source="seller.label", read_only=True)
     city = serializers.CharField(source="seller.city", read_only=True)
     status = serializers.CharField(read_only=True)
-    seller = serializers.PrimaryKeyRelatedField(read_only=True)
+    # The owner by default; a pledgee bank names itself to sell a defaulted pledge.
+    seller = serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.all(), required=False)
 
     class Meta:
         model = Listing
@@ -79,6 +80,9 @@ class ListingSerializer(serializers.ModelSerializer):
                 if name in attrs and attrs[name] != getattr(self.instance, name):
                     raise serializers.ValidationError({name: [_("This cannot change; withdraw and list again.")]})
             attrs.pop("deal_type", None)
+            if "seller" in attrs and attrs["seller"] != self.instance.seller:
+                raise serializers.ValidationError({"seller": [_("This cannot change; withdraw and list again.")]})
+            attrs.pop("seller", None)
             if "asset" in self.initial_data:
                 raise serializers.ValidationError({"asset": [_("This cannot change; withdraw and list again.")]})
         return attrs

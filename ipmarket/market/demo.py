@@ -13,7 +13,7 @@ from djmoney.money import Money
 
 from ipmarket.accounts.models import Organisation, User
 from ipmarket.assets import rules
-from ipmarket.assets.demo import FIXED_UNLISTED, fixed_patents
+from ipmarket.assets.demo import FIXED_LISTED, FIXED_UNLISTED, fixed_patents
 from ipmarket.assets.models import Patent, Trademark
 
 from . import services
@@ -115,7 +115,7 @@ def seed_listings(scale: int, fixed_enterprises: list[Organisation]) -> None:
             _listing(patent, deal_type, random.Random(f"fixed-{patent.pk}"))
             for org in fixed_enterprises
             for patent, deal_type in zip(
-                fixed_patents(org)[FIXED_UNLISTED:],
+                fixed_patents(org)[FIXED_UNLISTED : FIXED_UNLISTED + FIXED_LISTED],
                 [DealType.NON_EXCLUSIVE_LICENSE, DealType.ASSIGNMENT, DealType.OPEN_LICENSE],
                 strict=False,
             )

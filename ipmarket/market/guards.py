@@ -17,6 +17,12 @@ DealType = Listing.DealType
 EXCLUSIVE_KINDS = (DealType.EXCLUSIVE_LICENSE, DealType.SOLE_LICENSE)
 
 
+def is_enforcement_sale(listing: Listing) -> bool:
+    """The pledgee bank sells a pledge whose loan defaulted (a sale, never a transfer to the lender)."""
+    asset = listing.asset
+    return bool(asset.pledged and asset.pledge_enforceable and listing.seller_id == asset.pledged_to_id)
+
+
 def _asset_filter(asset) -> dict:
     return {asset.asset_type: asset}
 
@@ -47,8 +53,13 @@ def _active_listings(asset, deal_types, exclude_pk=None):
 def listing_refusal(listing: Listing, today: date) -> GuardFailed | None:
     """Why this listing may not be offered (now), or None."""
     asset = listing.asset
-    if listing.seller_id != asset.owner_id:
+    enforcement = is_enforcement_sale(listing)
+    if listing.seller_id != asset.owner_id and not enforcement:
         return GuardFailed("not_owner", _("Only the registered owner lists an asset."))
+    if enforcement and listing.deal_type != DealType.ASSIGNMENT:
+        return GuardFailed(
+            "enforcement_sale_only", _("A pledgee bank disposes of a defaulted pledge by selling it (assignment).")
+        )
     if asset.ownership_disputed:
         return GuardFailed("ownership_disputed", _("The ownership of this asset is under dispute."))
     if asset.asset_type == "patent" and not rules.patent_in_force(asset, today):
@@ -57,7 +68,7 @@ def listing_refusal(listing: Listing, today: date) -> GuardFailed | None:
         )
     if asset.asset_type == "trademark" and not rules.trademark_in_force(asset, today):
         return GuardFailed("asset_not_in_force", _("Only a registered trademark in force can be listed."))
-    if asset.pledged and not pledgee_consent_recorded(asset):
+    if asset.pledged and not enforcement and not pledgee_consent_recorded(asset):
         return GuardFailed(
             "pledged_without_consent",
             _("This asset is pledged: it can be assigned or licensed only with the pledgee bank's recorded consent."),
@@ -94,7 +105,7 @@ def listing_refusal(listing: Listing, today: date) -> GuardFailed | None:
 
 
 def seller_refusal(user, listing: Listing) -> GuardFailed | None:
-    if not policies.can_act_for_enterprise(user, listing.seller):
+    if not policies.is_member(user, listing.seller):
         return GuardFailed("not_seller", _("Only the seller's people do this."))
     return None
 

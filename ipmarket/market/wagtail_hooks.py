@@ -2,23 +2,13 @@
 
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from ipmarket.admin_policies import ViewOnlyPolicy
+
 from .models import Deal, Listing
-
-
-class ViewOnlyPolicy(ModelPermissionPolicy):
-    """Deals change only through their actions (accept, pay, recordal, release): the admin shows them."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and super().user_has_permission(user, "view")
-
 
 register_permission_policy(Deal, ViewOnlyPolicy(Deal))
 

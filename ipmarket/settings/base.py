@@ -236,6 +236,19 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Pledge financing, nightly: loans first (statuses of the day), then collateral, then the pools.
+    "financing-check-overdue-loans": {
+        "task": "financing.tasks.check_overdue_loans",
+        "schedule": crontab(hour=1, minute=30),
+    },
+    "financing-check-collateral": {
+        "task": "financing.tasks.check_collateral",
+        "schedule": crontab(hour=1, minute=45),
+    },
+    "financing-snapshot-pools": {
+        "task": "financing.tasks.snapshot_pools",
+        "schedule": crontab(hour=2, minute=0),
+    },
     "assets-refresh-statuses": {
         "task": "ipmarket.assets.tasks.refresh_asset_statuses",
         "schedule": crontab(hour=1, minute=10),
@@ -278,3 +291,6 @@ LOGGING = {
 }
 
 SITE_ID = 1
+
+# Financing documents (PDF, JPEG, PNG), stored under PRIVATE_MEDIA_ROOT.
+FINANCING_DOCUMENT_MAX_BYTES = env.int("FINANCING_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

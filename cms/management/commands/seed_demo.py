@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.pages import ensure_home_page
+from financing import demo as financing_demo
+from financing.models import Application, Programme
 from ipmarket.accounts import demo as accounts_demo
 from ipmarket.accounts.models import Membership, Organisation, User
 from ipmarket.assets import demo as assets_demo
@@ -42,9 +44,11 @@ class Command(BaseCommand):
         self.step("patents and trademarks", assets_demo.seed_assets, scale, fixed)
         self.step("listings", market_demo.seed_listings, scale, fixed)
         self.step("payout accounts", seed_payout_accounts, Organisation.objects.filter(kind="enterprise"))
+        programme = self.step("programme", financing_demo.seed_programme, orgs["fund"])
         if with_users or settings.DEBUG:
             people = self.step("people", accounts_demo.seed_people, orgs)
             self.step("deals", market_demo.seed_deals, people, orgs)
+            self.step("applications", financing_demo.seed_applications, programme, orgs, people)
         self.step("pages", ensure_home_page)
         counts = {
             "organisations": Organisation.objects.count(),
@@ -54,6 +58,8 @@ class Command(BaseCommand):
             "trademarks": Trademark.objects.count(),
             "listings": Listing.objects.count(),
             "deals": Deal.objects.count(),
+            "programmes": Programme.objects.count(),
+            "applications": Application.objects.count(),
         }
         summary = " ".join(f"{k}={v}" for k, v in counts.items())
         self.stdout.write(self.style.SUCCESS(f"seed_demo done in {time.monotonic() - started:.1f}s: {summary}"))

@@ -16,7 +16,7 @@ from djmoney.money import Money
 
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation, User
-from ipmarket.assets.services import asset_assign
+from ipmarket.assets.services import asset_assign, asset_release_pledge
 from ipmarket.errors import GuardFailed
 
 from .. import guards
@@ -217,7 +217,10 @@ def deal_confirm_recordal(*, deal: Deal, by: User, recordal_number: str) -> Deal
     _event(deal, by, "confirm_recordal", before, note=number)
     listing = deal.listing
     if listing.deal_type == Listing.DealType.ASSIGNMENT:
+        enforcement = guards.is_enforcement_sale(listing)
         asset_assign(asset=listing.asset, to=deal.buyer)
+        if enforcement:  # the pledge ends with the sale; the proceeds go to the bank
+            asset_release_pledge(asset=listing.asset)
     if listing.is_single_buyer:
         status_before = listing.status
         listing.close()

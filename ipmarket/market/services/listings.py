@@ -41,12 +41,13 @@ def _validate(listing: Listing) -> None:
 
 
 @transaction.atomic
-def listing_create(*, by: User, asset, deal_type: str, price, **fields) -> Listing:
-    """A draft listing of an asset its owner's people put on the market."""
+def listing_create(*, by: User, asset, deal_type: str, price, seller: Organisation | None = None, **fields) -> Listing:
+    """A draft listing of an asset its owner's people put on the market (or, for a defaulted pledge,
+    the pledgee bank's people: see guards.is_enforcement_sale)."""
     unknown = set(fields) - EDITABLE
     if unknown:
         raise TypeError(f"unknown listing fields: {sorted(unknown)}")
-    seller: Organisation = asset.owner
+    seller = seller or asset.owner
     listing = Listing(
         **{asset.asset_type: asset}, seller=seller, deal_type=deal_type, price=price, created_by=by, **fields
     )

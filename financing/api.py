@@ -1,0 +1,452 @@
+"""REST API of pledge financing: programmes, quote, loss split, applications and their actions."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from ipmarket.accounts import policies as people
+from ipmarket.accounts.models import Organisation
+from ipmarket.api.fields import MoneyField
+from ipmarket.api.filters import MineFilterSet
+from ipmarket.assets import selectors as asset_selectors
+
+from . import guards, money, policies, selectors, services
+from .models import Application, Document, Event, Programme, RepaymentPeriod
+
+RATE = {"max_digits": 7, "decimal_places": 5, "min_value": Decimal("0"), "max_value": Decimal("0.99999")}
+AMOUNT = {"max_digits": 16, "decimal_places": 2}
+
+
+def _s(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+# --- programmes, quote, loss split --------------------------------------------------------------
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    max_principal = MoneyField()
+    fund_cap_per_loan = MoneyField()
+    insurer_policy_limit = MoneyField(allow_null=True)
+    pool_balance = MoneyField()
+    bank_ratio = serializers.DecimalField(max_digits=7, decimal_places=5, read_only=True)
+    pool = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Programme
+        fields = [
+            "id", "slug", "name", "name_en", "description", "risk_fund", "eligible_cities", "is_active",
+            "max_principal", "max_term_months", "max_annual_rate", "premium_rate_cap", "interest_subsidy_rate",
+            "premium_subsidy_ratio", "ltv_invention", "ltv_utility_model", "ltv_design", "ltv_trademark",
+            "fund_ratio", "insurer_ratio", "bank_ratio", "fund_cap_per_loan", "insurer_policy_limit", "pool_balance",
+            "pool_leverage", "overdue_grace_days", "default_after_days", "claim_deadline_working_days",
+            "penalty_rate_markup", "pool",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {"type": "object", "properties": {k: {"type": "string"} for k in ("capacity", "exposure", "headroom")}}
+    )
+    def get_pool(self, programme):
+        standing = services.pool_standing(programme)
+        return {
+            key: _s(standing[key]) if key != "live_loans" else standing[key]
+            for key in ("capacity", "exposure", "headroom", "available", "claims_paid", "recovered", "live_loans")
+        }
+
+
+class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Programmes and their settings (DOMAIN.md §4); platform people edit them in the admin."""
+
+    serializer_class = ProgrammeSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_fields = ["slug", "is_active"]
+
+    def get_queryset(self):
+        return selectors.programmes_visible_to(self.request.user)
+
+    @extend_schema(request=None, responses=None)
+    @action(detail=True, methods=["post"], url_path="loss-split", permission_classes=[permissions.AllowAny])
+    def loss_split(self, request, pk=None):
+        """How a loss on a loan of this programme is shared, and recoveries paid back."""
+        programme = self.get_object()
+        body = LossSplitSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        limit = programme.insurer_policy_limit
+        try:
+            split = money.loss_split(
+                outstanding_principal=data["outstanding_principal"],
+                ip_share=data["ip_share"],
+                net_recovery=data["net_recovery"],
+                fund_ratio=programme.fund_ratio,
+                insurer_ratio=programme.insurer_ratio,
+                fund_cap=programme.fund_cap_per_loan.amount,
+                pool_headroom=max(services.pool_available(programme), Decimal("0")),
+                policy_limit=limit.amount if limit is not None else None,
+            )
+        except ValueError as exc:
+            raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
+        return Response(
+            {
+                "loss_base": _s(split.loss_base),
+                "fund": _s(split.fund),
+                "insurer": _s(split.insurer),
+                "bank": _s(split.bank),
+                "recovery": {
+                    "fund": _s(split.recovery_fund),
+                    "insurer": _s(split.recovery_insurer),
+                    "bank": _s(split.recovery_bank),
+                },
+                "final": {
+                    "fund": _s(split.final_fund),
+                    "insurer": _s(split.final_insurer),
+                    "bank": _s(split.final_bank),
+                },
+            }
+        )
+
+
+class LossSplitSerializer(serializers.Serializer):
+    outstanding_principal = serializers.DecimalField(min_value=Decimal("0"), **AMOUNT)
+    ip_share = serializers.DecimalField(
+        max_digits=7, decimal_places=5, min_value=Decimal("0.00001"), max_value=Decimal("1"), default=Decimal("1")
+    )
+    net_recovery = serializers.DecimalField(min_value=Decimal("0"), default=Decimal("0"), **AMOUNT)
+
+
+class QuoteSerializer(serializers.Serializer):
+    principal = serializers.DecimalField(min_value=Decimal("0.01"), **AMOUNT)
+    annual_rate = serializers.DecimalField(**RATE)
+    months = serializers.IntegerField(min_value=1, max_value=money.MAX_MONTHS)
+    method = serializers.ChoiceField(choices=Application.Method.choices)
+
+
+class QuoteView(APIView):
+    """A repayment schedule for any principal, rate, term and method (open to everyone)."""
+
+    permission_classes = [permissions.AllowAny]
+    serializer_class = QuoteSerializer
+
+    @extend_schema(request=QuoteSerializer, responses=None)
+    def post(self, request):
+        body = QuoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            periods = money.schedule(data["principal"], data["annual_rate"], data["months"], data["method"])
+        except ValueError as exc:
+            raise serializers.ValidationError({"non_field_errors": [str(exc)]}) from exc
+        total_interest, total_payment = money.totals(periods)
+        return Response(
+            {
+                "schedule": [
+                    {
+                        "period": p.period,
+                        "principal": _s(p.principal),
+                        "interest": _s(p.interest),
+                        "payment": _s(p.payment),
+                        "balance": _s(p.balance),
+                    }
+                    for p in periods
+                ],
+                "total_interest": _s(total_interest),
+                "total_payment": _s(total_payment),
+            }
+        )
+
+
+# --- applications -----------------------------------------------------------------------------------
+
+
+class ProgrammeRefField(serializers.PrimaryKeyRelatedField):
+    """A programme by id or by slug."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and not data.isdigit():
+            try:
+                return Programme.objects.get(slug=data)
+            except Programme.DoesNotExist:
+                self.fail("does_not_exist", pk_value=data)
+        return super().to_internal_value(data)
+
+
+class AssetsField(serializers.ListField):
+    """`[{"type": "patent"|"trademark", "id"}]` → assets."""
+
+    child = serializers.DictField()
+
+    def to_internal_value(self, data):
+        items = super().to_internal_value(data)
+        if not items:
+            raise serializers.ValidationError(_("Pledge at least one patent or trademark."))
+        assets = []
+        for item in items:
+            kind = item.get("type")
+            if kind not in ("patent", "trademark"):
+                raise serializers.ValidationError(_('Name each asset as {"type": "patent" or "trademark", "id": …}.'))
+            try:
+                assets.append(asset_selectors.asset_visible_to(self.context["request"].user, kind, int(item.get("id"))))
+            except (TypeError, ValueError, ObjectDoesNotExist):
+                raise serializers.ValidationError(_("There is no such asset.")) from None
+        return assets
+
+    def to_representation(self, items):
+        return [
+            {
+                "type": i.asset.asset_type,
+                "id": i.asset.pk,
+                "title": i.asset.name,
+                "appraised_value": _s(i.appraised_value) if i.appraised_value is not None else None,
+            }
+            for i in items.all()
+        ]
+
+
+def _party(kind):
+    return serializers.PrimaryKeyRelatedField(queryset=Organisation.objects.filter(kind=kind))
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    programme = ProgrammeRefField(queryset=Programme.objects.all())
+    applicant = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE), required=False
+    )
+    lender = _party(Organisation.Kind.BANK)
+    insurer = _party(Organisation.Kind.INSURER)
+    appraiser = _party(Organisation.Kind.APPRAISER)
+    principal = MoneyField()
+    annual_rate = serializers.DecimalField(**RATE)
+    assets = AssetsField()
+    state = serializers.CharField(read_only=True)
+    appraised_value = MoneyField(read_only=True)
+    proposed_principal = MoneyField(read_only=True)
+    approved_principal = MoneyField(read_only=True)
+    premium = MoneyField(read_only=True)
+    policy_limit = MoneyField(read_only=True)
+    covered_principal = MoneyField(read_only=True)
+    outstanding_principal = serializers.SerializerMethodField()
+    ltv_limit = serializers.SerializerMethodField()
+    allowed_actions = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Application
+        fields = [
+            "id", "programme", "applicant", "lender", "insurer", "appraiser", "principal", "annual_rate",
+            "term_months", "method", "purpose", "ip_share", "assets", "state", "appraised_value",
+            "valuation_report_date", "proposed_principal", "proposed_rate", "proposed_by", "approved_principal",
+            "approved_rate", "approved_by", "premium_rate", "premium", "policy_limit", "covered_principal",
+            "registration_number", "disbursed_on", "maturity_date", "defaulted_on", "claim_deadline",
+            "outstanding_principal", "ltv_limit", "allowed_actions", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = [
+            "valuation_report_date", "proposed_rate", "proposed_by", "approved_rate", "approved_by", "premium_rate",
+            "registration_number", "disbursed_on", "maturity_date", "defaulted_on", "claim_deadline", "created_at",
+            "updated_at",
+        ]  # fmt: skip
+
+    def get_outstanding_principal(self, app) -> str | None:
+        if app.disbursed_on is None:
+            return None
+        return _s(sum((p.unpaid_principal for p in app.periods.all()), Decimal("0")))
+
+    def get_ltv_limit(self, app) -> str | None:
+        return _s(guards.ltv_limit(app)) if app.appraised_value is not None else None
+
+    def get_allowed_actions(self, app) -> list[str]:
+        user = self.context["request"].user
+        return [a for a in services.allowed_actions(app) if policies.actor_refusal(user, app, a) is None]
+
+
+class ApplicationFilter(MineFilterSet):
+    class Meta:
+        model = Application
+        fields = ["state", "programme", "lender", "applicant"]
+
+    def filter_mine(self, queryset, name, value):
+        if value in ("0", "false"):
+            return queryset
+        ids = people.organisation_ids(self.request.user)
+        return queryset.filter(applicant_id__in=ids)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class AssetValueSerializer(serializers.Serializer):
+    type = serializers.ChoiceField(choices=["patent", "trademark"])
+    id = serializers.IntegerField()
+    appraised_value = serializers.DecimalField(min_value=Decimal("0.01"), **AMOUNT)
+
+
+class ValueSerializer(NoteSerializer):
+    appraised_value = MoneyField()
+    report_date = serializers.DateField(required=False)
+    asset_values = AssetValueSerializer(many=True, required=False)
+    report = serializers.FileField(required=False, help_text=_("The valuation report (PDF, JPEG or PNG)."))
+
+
+class ProposeSerializer(NoteSerializer):
+    principal = MoneyField()
+    annual_rate = serializers.DecimalField(**RATE)
+
+
+class UnderwriteSerializer(NoteSerializer):
+    premium_rate = serializers.DecimalField(**RATE)
+    policy_limit = MoneyField(required=False)
+
+
+class RegisterPledgeSerializer(NoteSerializer):
+    registration_number = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class RepaymentSerializer(NoteSerializer):
+    amount = serializers.DecimalField(min_value=Decimal("0.01"), **AMOUNT)
+    paid_on = serializers.DateField()
+
+
+class RecoverySerializer(NoteSerializer):
+    amount = serializers.DecimalField(min_value=Decimal("0.01"), **AMOUNT)
+
+
+ACTION_BODIES = {
+    "value": ValueSerializer,
+    "bank_propose": ProposeSerializer,
+    "underwrite": UnderwriteSerializer,
+    "register_pledge": RegisterPledgeSerializer,
+    "record_repayment": RepaymentSerializer,
+    "record_recovery": RecoverySerializer,
+}
+
+
+class ScheduleRowSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RepaymentPeriod
+        fields = [
+            "period", "due_date", "principal", "interest", "payment", "balance", "paid_principal", "paid_interest",
+            "penalty", "paid_penalty", "settled_on",
+        ]  # fmt: skip
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Event
+        fields = ["at", "actor", "action", "from_state", "to_state", "note"]
+
+    def get_actor(self, event) -> str | None:
+        return event.actor.username if event.actor_id else None
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Document
+        fields = ["id", "kind", "original_name", "content_type", "size", "sha256", "report_date", "uploaded_at",
+                  "file", "download"]  # fmt: skip
+        read_only_fields = ["original_name", "content_type", "size", "sha256", "uploaded_at"]
+
+    def get_download(self, document) -> str:
+        return f"/api/v1/financing/applications/{document.application_id}/documents/{document.pk}/"
+
+
+class ApplicationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Pledge-loan applications, seen by their parties only."""
+
+    serializer_class = ApplicationSerializer
+    filterset_class = ApplicationFilter
+    permission_classes = [permissions.IsAuthenticated]
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return selectors.applications_visible_to(self.request.user).prefetch_related("periods")
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.application_create(by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        data.pop("programme", None)
+        data.pop("applicant", None)
+        serializer.instance = services.application_update(application=serializer.instance, by=self.request.user, **data)
+
+    def _fresh(self, pk):
+        return self.get_serializer(self.get_queryset().get(pk=pk)).data
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
+    def actions(self, request, pk=None, action_name=None):
+        app = self.get_object()
+        if action_name not in services.ACTION_SERVICES:
+            raise NotFound(_("There is no such action."))
+        body = ACTION_BODIES.get(action_name, NoteSerializer)(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        report = data.pop("report", None)
+        if report is not None:
+            document = services.document_upload(
+                application=app, by=request.user, kind="valuation_report", upload=report,
+                report_date=data.get("report_date") or None,
+            )  # fmt: skip
+            data.setdefault("report_date", document.report_date)
+        services.ACTION_SERVICES[action_name](application=app, by=request.user, **data)
+        return Response(self._fresh(app.pk))
+
+    @action(detail=True, methods=["get"], serializer_class=ScheduleRowSerializer, pagination_class=None)
+    def schedule(self, request, pk=None):
+        app = self.get_object()
+        return Response(ScheduleRowSerializer(app.periods.order_by("period"), many=True).data)
+
+    @action(detail=True, methods=["get"], serializer_class=EventSerializer, pagination_class=None)
+    def events(self, request, pk=None):
+        app = self.get_object()
+        return Response(EventSerializer(app.events.select_related("actor"), many=True).data)
+
+    @action(detail=True, methods=["get", "post"], serializer_class=DocumentSerializer, pagination_class=None)
+    def documents(self, request, pk=None):
+        app = self.get_object()
+        if request.method == "GET":
+            return Response(DocumentSerializer(app.documents.all(), many=True).data)
+        body = DocumentSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        document = services.document_upload(
+            application=app,
+            by=request.user,
+            kind=body.validated_data["kind"],
+            upload=body.validated_data["file"],
+            report_date=body.validated_data.get("report_date"),
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)")
+    def document(self, request, pk=None, document_id=None):
+        """The file itself, to the application's parties only."""
+        app = self.get_object()
+        document = get_object_or_404(app.documents, pk=document_id)
+        response = FileResponse(
+            document.file.open("rb"), as_attachment=True, filename=document.original_name,
+            content_type=document.content_type,
+        )  # fmt: skip
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

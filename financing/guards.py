@@ -1,0 +1,245 @@
+"""The guards of DOMAIN.md §4: each returns a GuardFailed (code + reason) or None, so the API
+answers 400 with the code and the workspaces grey out a button with the same reason."""
+
+from datetime import date
+from decimal import Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.db.models import Sum
+from django.utils.translation import gettext as _
+
+from ipmarket.assets import rules
+from ipmarket.errors import GuardFailed
+
+from . import money
+from .models import Application, ApplicationAsset, Document, Programme
+
+S = Application.State
+REPORT_MAX_AGE = relativedelta(months=12)
+
+
+def _cny(amount: Decimal) -> str:
+    return f"¥{amount:,.2f}"
+
+
+def eligibility_refusal(app: Application) -> GuardFailed | None:
+    """submit: the programme is open to this enterprise and the request fits its limits."""
+    programme = app.programme
+    if not programme.is_active:
+        return GuardFailed("programme_closed", _("This programme is not open for applications."))
+    if app.applicant.kind != "enterprise":
+        return GuardFailed("not_enterprise", _("Only enterprises apply for pledge loans."))
+    if programme.eligible_cities and app.applicant.city not in programme.eligible_cities:
+        return GuardFailed(
+            "not_eligible",
+            _("This programme is for enterprises in %(cities)s.") % {"cities": "、".join(programme.eligible_cities)},
+        )
+    if app.principal.amount > programme.max_principal.amount:
+        return GuardFailed(
+            "principal_above_programme_max",
+            _("The programme lends at most %(max)s per borrower.") % {"max": _cny(programme.max_principal.amount)},
+        )
+    if app.term_months > programme.max_term_months:
+        return GuardFailed(
+            "term_too_long",
+            _("The programme's longest term is %(n)s months.") % {"n": programme.max_term_months},
+        )
+    if app.annual_rate > programme.max_annual_rate:
+        return GuardFailed(
+            "rate_above_cap",
+            _("The programme caps the annual rate at %(cap)s.") % {"cap": f"{programme.max_annual_rate:.2%}"},
+        )
+    kinds = {"lender": "bank", "insurer": "insurer", "appraiser": "appraiser"}
+    for field, kind in kinds.items():
+        if getattr(app, field).kind != kind:
+            return GuardFailed(
+                "wrong_party", _("The %(field)s named is not a %(kind)s.") % {"field": field, "kind": kind}
+            )
+    if not app.assets.exists():
+        return GuardFailed("no_assets", _("Pledge at least one patent or trademark."))
+    return ownership_refusal(app)
+
+
+def ownership_refusal(app: Application) -> GuardFailed | None:
+    for item in app.assets.select_related("patent", "trademark"):
+        if item.asset.owner_id != app.applicant_id:
+            return GuardFailed(
+                "not_owner", _("%(asset)s is not owned by the borrowing enterprise.") % {"asset": item.asset}
+            )
+    return None
+
+
+def maturity_of(app: Application, start: date) -> date:
+    return start + relativedelta(months=app.term_months)
+
+
+def verify_ip_refusal(app: Application, today: date) -> GuardFailed | None:
+    """CNIPA pre-check of every pledged asset."""
+    maturity = maturity_of(app, today)
+    co_owner_consent = app.documents.filter(kind=Document.Kind.CO_OWNER_CONSENT).exists()
+    for item in app.assets.select_related("patent", "trademark"):
+        asset = item.asset
+        label = str(asset)
+        if asset.asset_type == "patent":
+            if asset.legal_status != "granted":
+                return GuardFailed(
+                    "asset_not_granted",
+                    _("%(asset)s is not a granted patent in force (%(status)s).")
+                    % {"asset": label, "status": asset.get_legal_status_display()},
+                )
+            if rules.annual_fee_state(asset.legal_status, asset.annual_fee_paid_until, today) == rules.FEE_LAPSED:
+                return GuardFailed("asset_lapsed", _("%(asset)s has lapsed: annual fees unpaid.") % {"asset": label})
+        elif asset.status != "registered":
+            return GuardFailed(
+                "asset_not_registered",
+                _("%(asset)s is not a registered trademark in force (%(status)s).")
+                % {"asset": label, "status": asset.get_status_display()},
+            )
+        if asset.ownership_disputed:
+            return GuardFailed(
+                "ownership_disputed", _("The ownership of %(asset)s is under dispute.") % {"asset": label}
+            )
+        if asset.pledged:
+            return GuardFailed("already_pledged", _("%(asset)s is already pledged.") % {"asset": label})
+        if asset.expiry_date < maturity:
+            return GuardFailed(
+                "expires_before_maturity",
+                _("%(asset)s expires on %(expiry)s, before the loan would mature (%(maturity)s).")
+                % {"asset": label, "expiry": asset.expiry_date, "maturity": maturity},
+            )
+        if asset.co_owners.exists() and not co_owner_consent:
+            return GuardFailed(
+                "co_owners_required",
+                _("%(asset)s is co-owned: upload the co-owners' written consent to pledge it.") % {"asset": label},
+            )
+    return ownership_refusal(app)
+
+
+def valuation_refusal(app: Application, report_date: date | None, today: date) -> GuardFailed | None:
+    if not app.documents.filter(kind=Document.Kind.VALUATION_REPORT).exists():
+        return GuardFailed("valuation_report_required", _("Upload the valuation report first."))
+    if report_date is None or report_date > today or report_date < today - REPORT_MAX_AGE:
+        return GuardFailed(
+            "valuation_report_too_old", _("The valuation report must be dated within the last 12 months.")
+        )
+    return None
+
+
+def ltv_limit(app: Application) -> Decimal:
+    """Σ LTV cap × appraised value over the pledged assets (the whole appraised value at the strictest
+    cap when values per asset are not given)."""
+    items = list(app.assets.select_related("patent"))
+    programme: Programme = app.programme
+    if items and all(i.appraised_value is not None for i in items):
+        return sum((money.round_cents(programme.ltv_for(i.kind) * i.appraised_value) for i in items), Decimal("0"))
+    if app.appraised_value is None:
+        return Decimal("0")
+    strictest = min((programme.ltv_for(i.kind) for i in items), default=Decimal("0"))
+    return money.round_cents(strictest * app.appraised_value.amount)
+
+
+def loan_terms_refusal(app: Application, principal: Decimal, rate: Decimal) -> GuardFailed | None:
+    """bank_propose / bank_approve: principal ≤ min(programme max, Σ LTV × value); rate ≤ cap; term ≤ max."""
+    programme = app.programme
+    limit = min(programme.max_principal.amount, ltv_limit(app))
+    if principal <= 0:
+        return GuardFailed("principal_required", _("Give a positive principal."))
+    if principal > limit:
+        return GuardFailed(
+            "principal_above_ltv",
+            _("The principal may be at most %(limit)s: the lesser of the programme maximum and the loan-to-value "
+              "limit of the appraised IP.") % {"limit": _cny(limit)},
+        )  # fmt: skip
+    if rate > programme.max_annual_rate:
+        return GuardFailed(
+            "rate_above_cap",
+            _("The programme caps the annual rate at %(cap)s.") % {"cap": f"{programme.max_annual_rate:.2%}"},
+        )
+    if app.term_months > programme.max_term_months:
+        return GuardFailed(
+            "term_too_long", _("The programme's longest term is %(n)s months.") % {"n": programme.max_term_months}
+        )
+    return None
+
+
+def approval_refusal(app: Application, user) -> GuardFailed | None:
+    if app.proposed_by_id is None:
+        return GuardFailed("no_proposal", _("A bank officer proposes the loan before it is approved."))
+    if app.proposed_by_id == user.pk:
+        return GuardFailed("approver_is_proposer", _("The approver must be a different person from the proposer."))
+    return loan_terms_refusal(app, app.proposed_principal.amount, app.proposed_rate)
+
+
+def premium_refusal(app: Application, premium_rate: Decimal) -> GuardFailed | None:
+    if premium_rate < 0 or premium_rate > app.programme.premium_rate_cap:
+        return GuardFailed(
+            "premium_above_cap",
+            _("The premium may be at most %(cap)s a year.") % {"cap": f"{app.programme.premium_rate_cap:.2%}"},
+        )
+    return None
+
+
+def pool_exposure(programme: Programme) -> Decimal:
+    """Covered principal of all live loans in the pool."""
+    total = Application.objects.filter(programme=programme, state__in=Application.LIVE).aggregate(
+        total=Sum("covered_principal")
+    )["total"]
+    return total or Decimal("0")
+
+
+def pool_headroom(programme: Programme) -> Decimal:
+    """balance × leverage − covered principal of all live loans."""
+    return programme.pool_capacity - pool_exposure(programme)
+
+
+def headroom_refusal(app: Application) -> GuardFailed | None:
+    headroom = pool_headroom(app.programme)
+    if app.approved_principal.amount > headroom:
+        return GuardFailed(
+            "pool_headroom_exceeded",
+            _("The pool's headroom (%(headroom)s) does not cover this loan's principal.")
+            % {"headroom": _cny(headroom)},
+        )
+    return None
+
+
+def registration_refusal(number: str) -> GuardFailed | None:
+    if not (number or "").strip() or len(number.strip()) > 64:
+        return GuardFailed(
+            "registration_number_required", _("Enter the CNIPA pledge registration number (up to 64 characters).")
+        )
+    return None
+
+
+def disbursement_refusal(app: Application) -> GuardFailed | None:
+    """disburse needs the loan insured, filed with the fund and the pledge registered."""
+    if app.premium_rate is None:
+        return GuardFailed("not_insured", _("The loan is not insured yet."))
+    if app.covered_principal is None:
+        return GuardFailed("not_fund_filed", _("The loan is not filed with the risk-compensation fund yet."))
+    if not app.registration_number:
+        return GuardFailed("pledge_not_registered", _("The pledge is not registered yet."))
+    return None
+
+
+def default_refusal(app: Application, days_past_due: int) -> GuardFailed | None:
+    if days_past_due < app.programme.default_after_days:
+        return GuardFailed(
+            "not_yet_in_default",
+            _("A loan defaults %(n)s days past due; this one is %(days)s days past due.")
+            % {"n": app.programme.default_after_days, "days": days_past_due},
+        )
+    return None
+
+
+def claim_deadline_refusal(app: Application, today: date) -> GuardFailed | None:
+    if app.claim_deadline is None or today > app.claim_deadline:
+        return GuardFailed(
+            "claim_deadline_passed",
+            _("The claim deadline (%(deadline)s) has passed.") % {"deadline": app.claim_deadline},
+        )
+    return None
+
+
+def asset_items(app: Application):
+    return list(ApplicationAsset.objects.filter(application=app).select_related("patent", "trademark"))

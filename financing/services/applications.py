@@ -1,0 +1,239 @@
+"""From application to contract: create, submit, pre-screen, verify, value, approve, insure, file, sign,
+register the pledge. Each action runs in `acting()` (lock, 409, 403), checks its guards, transitions."""
+
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from djmoney.money import Money
+
+from ipmarket.accounts import policies as people
+from ipmarket.accounts.models import Organisation, User
+from ipmarket.assets.services import asset_pledge
+from ipmarket.errors import GuardFailed
+
+from .. import guards, money
+from ..models import Application, ApplicationAsset, Programme
+from .common import acting, record_event, refuse_if
+
+EDITABLE_FIELDS = {"principal", "annual_rate", "term_months", "method", "purpose", "ip_share", "lender", "insurer",
+                   "appraiser"}  # fmt: skip
+
+
+def _cny(amount) -> Money:
+    return amount if isinstance(amount, Money) else Money(Decimal(amount), "CNY")
+
+
+def _applicant_for(by: User, applicant: Organisation | None) -> Organisation:
+    enterprises = people.organisation_ids(by, kinds=[Organisation.Kind.ENTERPRISE])
+    if applicant is None:
+        if len(enterprises) != 1:
+            raise GuardFailed(
+                "applicant_required",
+                _("Say which of your enterprises applies.") if enterprises else _("Only enterprises apply."),
+            )
+        return Organisation.objects.get(pk=next(iter(enterprises)))
+    if applicant.pk not in enterprises:
+        raise PermissionDenied(_("You apply only for an enterprise you belong to."))
+    return applicant
+
+
+def _set_assets(app: Application, assets) -> None:
+    seen, items = set(), []
+    for asset in assets:
+        key = (asset.asset_type, asset.pk)
+        if key in seen:
+            continue
+        seen.add(key)
+        if asset.owner_id != app.applicant_id:
+            raise GuardFailed("not_owner", _("%(asset)s is not owned by the borrowing enterprise.") % {"asset": asset})
+        items.append(ApplicationAsset(application=app, **{asset.asset_type: asset}))
+    if not items:
+        raise ValidationError({"assets": [_("Pledge at least one patent or trademark.")]})
+    app.assets.all().delete()
+    ApplicationAsset.objects.bulk_create(items)
+
+
+def _validate(app: Application) -> None:
+    errors = {}
+    if app.principal.amount <= 0:
+        errors["principal"] = [_("Give a positive principal.")]
+    if not 1 <= app.term_months <= 360:
+        errors["term_months"] = [_("The term is 1 to 360 months.")]
+    if errors:
+        raise ValidationError(errors)
+    app.full_clean(exclude=["state"])
+
+
+@transaction.atomic
+def application_create(
+    *, by: User, programme: Programme, assets, applicant: Organisation | None = None, **fields
+) -> Application:
+    """A draft application by an enterprise's member, pledging the enterprise's own IP."""
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise TypeError(f"unknown application fields: {sorted(unknown)}")
+    applicant = _applicant_for(by, applicant)
+    if "principal" in fields:
+        fields["principal"] = _cny(fields["principal"])
+    app = Application(programme=programme, applicant=applicant, created_by=by, **fields)
+    _validate(app)
+    app.save()
+    _set_assets(app, assets)
+    record_event(app, by=by, action="create", before="")
+    return app
+
+
+@transaction.atomic
+def application_update(*, application: Application, by: User, assets=None, **fields) -> Application:
+    """The borrower edits a draft or a returned application."""
+    app = Application.objects.select_for_update().get(pk=application.pk)
+    if not people.is_member(by, app.applicant):
+        raise PermissionDenied(_("Only the borrowing enterprise edits its application."))
+    if app.state not in Application.EDITABLE:
+        raise GuardFailed("not_editable", _("Only a draft or a returned application can be edited."))
+    unknown = set(fields) - EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError({name: [_("This field cannot be changed.")] for name in unknown})
+    for name, value in fields.items():
+        setattr(app, name, _cny(value) if name == "principal" else value)
+    _validate(app)
+    app.save()
+    if assets is not None:
+        _set_assets(app, assets)
+    record_event(app, by=by, action="edit", before=app.state)
+    return app
+
+
+def application_submit(*, application, by, note=""):
+    with acting(application, by, "submit", note=note) as app:
+        refuse_if(guards.eligibility_refusal(app))
+        app.submit()
+    return app
+
+
+def application_prescreen(*, application, by, note=""):
+    with acting(application, by, "prescreen", note=note) as app:
+        refuse_if(guards.eligibility_refusal(app))
+        app.prescreen()
+    return app
+
+
+def application_return(*, application, by, note=""):
+    with acting(application, by, "return", note=note) as app:
+        app.return_for_changes()
+    return app
+
+
+def application_reject(*, application, by, note=""):
+    with acting(application, by, "reject", note=note) as app:
+        if app.state == Application.State.CLAIM_SUBMITTED:
+            app.reject_claim()
+        else:
+            app.reject()
+    return app
+
+
+def application_withdraw(*, application, by, note=""):
+    with acting(application, by, "withdraw", note=note) as app:
+        app.withdraw()
+    return app
+
+
+def application_verify_ip(*, application, by, note=""):
+    with acting(application, by, "verify_ip", note=note) as app:
+        refuse_if(guards.verify_ip_refusal(app, timezone.localdate()))
+        app.verify_ip()
+    return app
+
+
+def application_value(*, application, by, appraised_value, report_date=None, asset_values=None, note=""):
+    """The appraiser's value of the pledged IP (in total, optionally per asset) with its report."""
+    with acting(application, by, "value", note=note) as app:
+        if report_date is None:
+            latest = app.documents.filter(kind="valuation_report").exclude(report_date=None).order_by("-report_date")
+            report_date = latest.values_list("report_date", flat=True).first()
+        refuse_if(guards.valuation_refusal(app, report_date, timezone.localdate()))
+        total = _cny(appraised_value)
+        if total.amount <= 0:
+            raise GuardFailed("value_required", _("Give a positive appraised value."))
+        items = {(i.asset.asset_type, i.asset.pk): i for i in guards.asset_items(app)}
+        if asset_values:
+            given = {(v["type"], int(v["id"])): Decimal(v["appraised_value"]) for v in asset_values}
+            if set(given) != set(items) or sum(given.values()) != total.amount:
+                raise GuardFailed(
+                    "asset_values_mismatch",
+                    _("Give a value for each pledged asset, adding up to the appraised value."),
+                )
+            for key, item in items.items():
+                item.appraised_value = given[key]
+                item.save(update_fields=["appraised_value"])
+        elif len(items) == 1:
+            item = next(iter(items.values()))
+            item.appraised_value = total.amount
+            item.save(update_fields=["appraised_value"])
+        app.appraised_value, app.valuation_report_date = total, report_date
+        app.value()
+    return app
+
+
+def application_bank_propose(*, application, by, principal, annual_rate, note=""):
+    """A bank officer proposes the loan; a different approver decides."""
+    with acting(application, by, "bank_propose", note=note) as app:
+        principal, annual_rate = _cny(principal), Decimal(annual_rate)
+        refuse_if(guards.loan_terms_refusal(app, principal.amount, annual_rate))
+        app.proposed_principal, app.proposed_rate, app.proposed_by = principal, annual_rate, by
+    return app
+
+
+def application_bank_approve(*, application, by, note=""):
+    with acting(application, by, "bank_approve", note=note) as app:
+        refuse_if(guards.approval_refusal(app, by))
+        app.approved_principal, app.approved_rate, app.approved_by = app.proposed_principal, app.proposed_rate, by
+        app.bank_approve()
+    return app
+
+
+def application_underwrite(*, application, by, premium_rate, policy_limit=None, note=""):
+    with acting(application, by, "underwrite", note=note) as app:
+        premium_rate = Decimal(premium_rate)
+        refuse_if(guards.premium_refusal(app, premium_rate))
+        years = Decimal(app.term_months) / Decimal(12)
+        app.premium_rate = premium_rate
+        app.premium = Money(money.round_cents(app.approved_principal.amount * premium_rate * years), "CNY")
+        limit = policy_limit if policy_limit is not None else app.programme.insurer_policy_limit
+        app.policy_limit = _cny(limit) if limit is not None else None
+        app.underwrite()
+    return app
+
+
+def application_fund_file(*, application, by, note=""):
+    """The fund files the loan against its pool. The programme row is locked first, so concurrent
+    filings are checked one after the other and can never over-commit the pool."""
+    with acting(application, by, "fund_file", note=note, with_programme=True) as app:
+        refuse_if(guards.headroom_refusal(app))
+        app.covered_principal = app.approved_principal
+        app.fund_file()
+    return app
+
+
+def application_sign_contract(*, application, by, note=""):
+    with acting(application, by, "sign_contract", note=note) as app:
+        app.sign_contract()
+    return app
+
+
+def application_register_pledge(*, application, by, registration_number, note=""):
+    """The CNIPA pledge registration: from now the assets are locked (`pledged`)."""
+    with acting(application, by, "register_pledge", note=note) as app:
+        refuse_if(guards.registration_refusal(registration_number))
+        for item in sorted(guards.asset_items(app), key=lambda i: (i.kind == "trademark", i.asset.pk)):
+            try:
+                asset_pledge(asset=item.asset, pledgee=app.lender)
+            except ValidationError as exc:
+                raise GuardFailed("already_pledged", " ".join(exc.messages)) from exc
+        app.registration_number = registration_number.strip()
+        app.register_pledge()
+    return app

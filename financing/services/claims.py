@@ -1,0 +1,134 @@
+"""After a default: the bank's claim, the fund's and the insurer's shares, recoveries, closing; and the
+pledge release once a loan is repaid."""
+
+from decimal import Decimal
+
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ipmarket.assets.services import asset_release_pledge
+from ipmarket.errors import GuardFailed
+
+from .. import guards, money
+from ..models import Application, Claim, Programme, Recovery
+from .common import acting, refuse_if
+from .servicing import outstanding_principal
+
+ZERO = Decimal("0")
+
+
+def pool_available(programme: Programme) -> Decimal:
+    """Money left in the pool for claims: the balance, less what the fund paid, plus what it recovered."""
+    paid = (
+        Claim.objects.filter(application__programme=programme, settled_at__isnull=False).aggregate(
+            total=Sum("fund_share")
+        )["total"]
+        or ZERO
+    )
+    recovered = (
+        Recovery.objects.filter(application__programme=programme).aggregate(total=Sum("fund_part"))["total"] or ZERO
+    )
+    return programme.pool_balance.amount - paid + recovered
+
+
+def split_for(app: Application, *, outstanding: Decimal, net_recovery: Decimal = ZERO) -> money.LossSplitResult:
+    programme = app.programme
+    return money.loss_split(
+        outstanding_principal=outstanding,
+        ip_share=app.ip_share,
+        net_recovery=net_recovery,
+        fund_ratio=programme.fund_ratio,
+        insurer_ratio=programme.insurer_ratio,
+        fund_cap=programme.fund_cap_per_loan.amount,
+        pool_headroom=max(pool_available(programme), ZERO),
+        policy_limit=app.policy_limit.amount if app.policy_limit is not None else None,
+    )
+
+
+def application_submit_claim(*, application, by, note=""):
+    """The bank claims within the programme's deadline after the default was recorded."""
+    with acting(application, by, "submit_claim", note=note) as app:
+        refuse_if(guards.claim_deadline_refusal(app, timezone.localdate()))
+        Claim.objects.update_or_create(
+            application=app,
+            defaults={"outstanding_principal": outstanding_principal(app), "submitted_by": by,
+                      "submitted_at": timezone.now()},
+        )  # fmt: skip
+        app.submit_claim()
+    return app
+
+
+def application_settle_claim(*, application, by, note=""):
+    """The fund and the insurer pay their shares: fund min(ratio × B, cap per loan, money left in the pool),
+    insurer min(ratio × B, policy limit); the bank bears the rest. The pool row is locked first."""
+    with acting(application, by, "settle_claim", note=note, with_programme=True) as app:
+        claim = Claim.objects.select_for_update().get(application=app)
+        split = split_for(app, outstanding=claim.outstanding_principal)
+        claim.loss_base, claim.fund_share, claim.insurer_share, claim.bank_share = (
+            split.loss_base, split.fund, split.insurer, split.bank,
+        )  # fmt: skip
+        claim.settled_by, claim.settled_at = by, timezone.now()
+        claim.save()
+        app.settle_claim()
+    return app
+
+
+def application_record_recovery(*, application, by, amount, note=""):
+    """Net recoveries (disposal proceeds less costs) are paid back pro rata to what each party bore."""
+    with acting(application, by, "record_recovery", note=note, with_programme=True) as app:
+        amount = Decimal(amount)
+        if amount <= 0 or amount.as_tuple().exponent < -2:
+            raise GuardFailed("amount_required", _("Give a positive amount with at most two decimals."))
+        claim = app.claim
+        before = app.recoveries.aggregate(
+            fund=Sum("fund_part"), insurer=Sum("insurer_part"), bank=Sum("bank_part"), total=Sum("amount")
+        )
+        recovered = before["total"] or ZERO
+        if recovered + amount > claim.loss_base:
+            raise GuardFailed(
+                "recovery_above_loss",
+                _("Recoveries beyond the loss (%(left)s left) belong to the borrower.")
+                % {"left": f"{claim.loss_base - recovered:,.2f}"},
+            )
+        # Split the running total, then record the difference: the parts of all recoveries stay exact.
+        total = _recovery_parts(claim, recovered + amount)
+        Recovery.objects.create(
+            application=app,
+            amount=amount,
+            fund_part=total[0] - (before["fund"] or ZERO),
+            insurer_part=total[1] - (before["insurer"] or ZERO),
+            bank_part=total[2] - (before["bank"] or ZERO),
+            recorded_by=by,
+        )
+        app.record_recovery()
+    return app
+
+
+def _recovery_parts(claim: Claim, recovered: Decimal) -> tuple[Decimal, Decimal, Decimal]:
+    """What each party gets back of `recovered`, in proportion to the shares it bore."""
+    base = claim.loss_base
+    if not base:
+        return ZERO, ZERO, ZERO
+    fund = money.round_cents(recovered * claim.fund_share / base)
+    insurer = money.round_cents(recovered * claim.insurer_share / base)
+    return fund, insurer, recovered - fund - insurer
+
+
+def application_close(*, application, by, note=""):
+    """The case ends with a loss; the pledge is over (enforced or waived)."""
+    with acting(application, by, "close", note=note) as app:
+        for item in guards.asset_items(app):
+            if item.asset.pledged and item.asset.pledged_to_id == app.lender_id:
+                asset_release_pledge(asset=item.asset)
+        app.close()
+    return app
+
+
+def application_release_pledge(*, application, by, note=""):
+    """The loan is repaid: the bank releases the pledge and the assets are free again."""
+    with acting(application, by, "release_pledge", note=note) as app:
+        for item in guards.asset_items(app):
+            asset_release_pledge(asset=item.asset)
+        app.release_pledge()
+    return app

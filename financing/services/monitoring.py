@@ -1,0 +1,92 @@
+"""Nightly: the collateral of live loans, and the fund pool's standing."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from .. import guards
+from ..models import Application, CollateralAlert, Event, PoolSnapshot, Programme
+from .claims import pool_available
+
+ZERO = Decimal("0")
+WATCHED = [
+    Application.State.PLEDGE_REGISTERED, Application.State.ACTIVE, Application.State.OVERDUE,
+    Application.State.DEFAULTED, Application.State.CLAIM_SUBMITTED,
+]  # fmt: skip
+
+
+def _risks(asset, maturity: date | None) -> list[str]:
+    Reason = CollateralAlert.Reason
+    risks = []
+    status = asset.legal_status if asset.asset_type == "patent" else asset.status
+    if status == "lapsed":
+        risks.append(Reason.LAPSED)
+    elif status == "invalidated":
+        risks.append(Reason.INVALIDATED)
+    elif status == "expired":
+        risks.append(Reason.EXPIRED)
+    if maturity and asset.expiry_date < maturity:
+        risks.append(Reason.EXPIRES_BEFORE_MATURITY)
+    return risks
+
+
+def collateral_check(*, today: date | None = None) -> int:
+    """Raise an alert (once per asset and reason) for each pledged asset of a live loan that lapsed, was
+    invalidated, expired or expires before maturity. The bank, the insurer and the fund see the alert on
+    the application and in their workspaces. Returns how many alerts are new."""
+    new = 0
+    for app in Application.objects.filter(state__in=WATCHED).select_related("programme"):
+        for item in guards.asset_items(app):
+            asset = item.asset
+            for reason in _risks(asset, app.maturity_date):
+                with transaction.atomic():
+                    alert, created = CollateralAlert.objects.get_or_create(
+                        application=app,
+                        asset_type=asset.asset_type,
+                        asset_id=asset.pk,
+                        reason=reason,
+                        defaults={"asset_label": str(asset)[:300]},
+                    )
+                    if created:
+                        new += 1
+                        Event.objects.create(
+                            application=app,
+                            action="collateral_alert",
+                            from_state=app.state,
+                            to_state=app.state,
+                            note=f"{alert.asset_label}: {alert.get_reason_display()}",
+                        )
+    return new
+
+
+def pool_standing(programme: Programme) -> dict[str, Decimal | int]:
+    exposure = guards.pool_exposure(programme)
+    capacity = programme.pool_capacity
+    paid = programme.applications.filter(claim__settled_at__isnull=False).aggregate(total=Sum("claim__fund_share"))
+    recovered = programme.applications.aggregate(total=Sum("recoveries__fund_part"))
+    return {
+        "capacity": capacity,
+        "exposure": exposure,
+        "headroom": capacity - exposure,
+        "claims_paid": paid["total"] or ZERO,
+        "recovered": recovered["total"] or ZERO,
+        "available": pool_available(programme),
+        "live_loans": programme.applications.filter(state__in=Application.LIVE).count(),
+    }
+
+
+def pool_snapshot(*, today: date | None = None) -> int:
+    """Nightly, idempotent: one row per programme and day."""
+    today = today or timezone.localdate()
+    for programme in Programme.objects.all():
+        standing = pool_standing(programme)
+        PoolSnapshot.objects.update_or_create(
+            programme=programme,
+            on=today,
+            defaults={k: standing[k] for k in ("capacity", "exposure", "headroom", "claims_paid", "recovered",
+                                               "live_loans")},
+        )  # fmt: skip
+    return Programme.objects.count()
