@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_celery_beat",
     "djmoney",
+    "django_fsm",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
