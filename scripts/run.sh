@@ -43,6 +43,16 @@ $PY manage.py migrate --noinput
 if [ ! -f var/.demo-seeded ]; then
   $PY manage.py seed_demo --with-users
   touch var/.demo-seeded
+  rm -f var/.search-built
+fi
+if curl -fsS --max-time 3 "${ELASTICSEARCH_URL:-$local_es}" >/dev/null 2>&1; then
+  if [ ! -f var/.search-built ]; then
+    $PY manage.py search_rebuild && touch var/.search-built
+  else
+    $PY manage.py search_reconcile  # quick: repairs what changed while the worker was not running
+  fi
+else
+  echo "Search answers from the database (no Elasticsearch)." >&2
 fi
 
 .venv/bin/celery -A ipmarket worker --loglevel=INFO --concurrency=2 >var/log/celery-worker.log 2>&1 &

@@ -8,6 +8,7 @@ from financing.api import ApplicationViewSet, ProgrammeViewSet, QuoteView
 from ipmarket.accounts.api import OrganisationViewSet
 from ipmarket.assets.api import PatentViewSet, TrademarkViewSet
 from ipmarket.market.api import DealViewSet, ListingViewSet
+from search.api import FirmSearchView, IPSearchView, SuggestView
 
 router = DefaultRouter()
 router.register("organisations", OrganisationViewSet, basename="organisation")
@@ -21,5 +22,8 @@ router.register("financing/applications", ApplicationViewSet, basename="applicat
 urlpatterns = [
     path("auth/token/", ObtainAuthToken.as_view(), name="api-token"),
     path("financing/quote/", QuoteView.as_view(), name="financing-quote"),
+    path("search/firms/", FirmSearchView.as_view(), name="search-firms"),
+    path("search/ip/", IPSearchView.as_view(), name="search-ip"),
+    path("search/suggest/", SuggestView.as_view(), name="search-suggest"),
     path("", include(router.urls)),
 ]

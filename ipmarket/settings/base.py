@@ -167,7 +167,6 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # Wagtail
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="知识产权运营与质押融资服务平台")
 WAGTAILADMIN_BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
-WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 
@@ -285,7 +284,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "elasticsearch": {"level": "WARNING"},
+        "elasticsearch": {"level": "ERROR"},  # a 404 on a missing alias is expected, not a warning
         "elastic_transport": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
     },
@@ -295,3 +294,24 @@ SITE_ID = 1
 
 # Financing documents (PDF, JPEG, PNG), stored under PRIVATE_MEDIA_ROOT.
 FINANCING_DOCUMENT_MAX_BYTES = env.int("FINANCING_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+
+# Search indexes: shards and replicas of each new index (a cluster of three nodes can take replicas 1).
+ELASTICSEARCH_SHARDS = env.int("ELASTICSEARCH_SHARDS", default=1)
+ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
+
+# Wagtail's own search (CMS pages) on the same Elasticsearch node, under its own prefix, with the cjk
+# analyzer as the default: PostgreSQL's text search cannot split Chinese into words (docs/search.md).
+WAGTAILSEARCH_BACKENDS = {
+    "default": {
+        "BACKEND": "wagtail.search.backends.elasticsearch7",
+        "URLS": [ELASTICSEARCH_URL],
+        "INDEX_PREFIX": f"{ELASTICSEARCH_INDEX_PREFIX}-cms-",
+        "TIMEOUT": 5,
+        "INDEX_SETTINGS": {
+            "settings": {
+                "index": {"number_of_shards": ELASTICSEARCH_SHARDS, "number_of_replicas": ELASTICSEARCH_REPLICAS},
+                "analysis": {"analyzer": {"default": {"type": "cjk"}}},
+            }
+        },
+    }
+}

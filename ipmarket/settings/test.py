@@ -16,6 +16,7 @@ from .base import *  # noqa: E402,F403
 from .base import env  # noqa: E402
 
 ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="ipmarket_test")
+WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"] = f"{ELASTICSEARCH_INDEX_PREFIX}-cms-"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="sk_test_123")

@@ -1,0 +1,49 @@
+"""Receivers that only record which search documents changed (sync.mark); no business logic here."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from ipmarket.accounts.models import Organisation
+from ipmarket.assets.models import Patent, Trademark
+from ipmarket.market.models import Listing
+
+from . import builders, sync
+
+
+@receiver(post_save, sender=Organisation)
+def organisation_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    sync.mark("organisations", [instance.pk])
+    if not created:  # its patents and trademarks carry its name, city and location
+        patents = Patent.objects.filter(owner=instance).values_list("pk", flat=True)
+        marks = Trademark.objects.filter(owner=instance).values_list("pk", flat=True)
+        sync.mark(
+            "ip",
+            [builders.ip_document_id("patent", pk) for pk in patents]
+            + [builders.ip_document_id("trademark", pk) for pk in marks],
+        )
+
+
+@receiver(post_delete, sender=Organisation)
+def organisation_deleted(sender, instance, **kwargs):
+    sync.mark("organisations", [instance.pk])
+
+
+@receiver(post_save, sender=Patent)
+@receiver(post_delete, sender=Patent)
+@receiver(post_save, sender=Trademark)
+@receiver(post_delete, sender=Trademark)
+def asset_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    sync.mark("ip", [builders.ip_document_id(instance.asset_type, instance.pk)])
+
+
+@receiver(post_save, sender=Listing)
+@receiver(post_delete, sender=Listing)
+def listing_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    asset_type = "patent" if instance.patent_id else "trademark"
+    sync.mark("ip", [builders.ip_document_id(asset_type, instance.patent_id or instance.trademark_id)])
