@@ -7,8 +7,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def setup_django(database_suffix: str = "bench") -> None:
-    """Point DATABASE_URL at a new empty database next to the configured one, migrate it, set Django up."""
+def setup_django(database_suffix: str = "bench", *, keep: bool = False) -> None:
+    """Point DATABASE_URL at a database next to the configured one (new and empty unless `keep`, which
+    reuses what an earlier run left, e.g. seeded demo data), migrate it, set Django up."""
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ipmarket.settings.test")
     import environ
@@ -22,8 +23,11 @@ def setup_django(database_suffix: str = "bench") -> None:
         dbname="postgres", autocommit=True,
     )  # fmt: skip
     with admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.execute(f'CREATE DATABASE "{name}"')
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if exists and not keep:
+            admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        if not exists or not keep:
+            admin.execute(f'CREATE DATABASE "{name}"')
     os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + "/" + name
     import django
     from django.core.management import call_command

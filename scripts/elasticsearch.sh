@@ -6,8 +6,11 @@
 # ES_NODES (default 1) nodes; node N listens on HTTP 9199+N, so node 1 is
 # 127.0.0.1:9200.  Data/config under var/es/node_N, JVM log in
 # var/log/elasticsearch.log, pid in var/run/elasticsearch.pid.
+# A second cluster beside it (the suite's three-node test): ES_NAME names its data folder, log and pid
+# file (default "elasticsearch"), ES_PORT its first HTTP port (default 9200), ES_CLUSTER its cluster name.
 # Exit status 3 = Java not installed (callers may carry on without search).
-SERVICE=elasticsearch
+ES_NAME="${ES_NAME:-elasticsearch}"
+SERVICE="$ES_NAME"
 source "$(dirname "$0")/lib.sh"
 
 ES_VERSION=7.10.2
@@ -15,13 +18,14 @@ RUNNER_VERSION=7.10.2.0
 ES_NODES="${ES_NODES:-1}"
 ES_HEAP="${ES_HEAP:-512m}"
 ES_HOST=127.0.0.1
-ES_BASE_HTTP_PORT=9199 # node N gets port 9199+N
-ES_PORT=$((ES_BASE_HTTP_PORT + 1))
+ES_PORT="${ES_PORT:-9200}"
+ES_BASE_HTTP_PORT=$((ES_PORT - 1)) # node N gets port ES_PORT-1+N
+ES_CLUSTER="${ES_CLUSTER:-elasticsearch-cluster-runner}"
 DEFAULT_URL="http://$ES_HOST:$ES_PORT"
 ES_LIB="$CACHE_DIR/es-lib"
 RUNNER_JAR="$ES_LIB/elasticsearch-cluster-runner-$RUNNER_VERSION.jar"
-ES_BASE="$VAR_DIR/es"
-ES_LOG="$LOG_DIR/elasticsearch.log"
+if [[ $ES_NAME == elasticsearch ]]; then ES_BASE="$VAR_DIR/es"; else ES_BASE="$VAR_DIR/$ES_NAME"; fi
+ES_LOG="$LOG_DIR/$ES_NAME.log"
 POM="$ROOT/scripts/es/pom.xml"
 PID_PATTERN='ElasticsearchClusterRunner'
 START_TIMEOUT="${ES_START_TIMEOUT:-120}"
@@ -133,7 +137,7 @@ start() {
     fi
 
     local pid
-    if pid="$(our_pid elasticsearch "$PID_PATTERN")"; then
+    if pid="$(our_pid "$ES_NAME" "$PID_PATTERN")"; then
         log "our Elasticsearch (pid $pid) is running but not answering yet; waiting"
     else
         command -v java >/dev/null 2>&1 || die "Java not found: Elasticsearch not started" 3
@@ -146,14 +150,14 @@ start() {
         prepare_data_dir
         write_configs
         log "starting Elasticsearch $ES_VERSION ($ES_NODES node(s), heap $ES_HEAP) on $DEFAULT_URL (log: $ES_LOG)"
-        pid="$(spawn elasticsearch "$ES_LOG" java \
+        pid="$(spawn "$ES_NAME" "$ES_LOG" java \
             "-Xms$ES_HEAP" "-Xmx$ES_HEAP" \
             -Des.distribution.flavor=default \
             -Dlog4j2.formatMsgNoLookups=true \
             -Djava.locale.providers=SPI,COMPAT \
             -cp "$ES_LIB/*" \
             org.codelibs.elasticsearch.runner.ElasticsearchClusterRunner \
-            -basePath "$ES_BASE" -numOfNode "$ES_NODES" -baseHttpPort "$ES_BASE_HTTP_PORT")"
+            -basePath "$ES_BASE" -numOfNode "$ES_NODES" -baseHttpPort "$ES_BASE_HTTP_PORT" -clusterName "$ES_CLUSTER")"
         log "JVM pid $pid"
     fi
 
@@ -163,7 +167,7 @@ start() {
     if ((rc != 0)); then
         log_tail "$ES_LOG" 60
         if ((rc == 2)); then
-            rm -f "$(pidfile elasticsearch)"
+            rm -f "$(pidfile "$ES_NAME")"
             die "Elasticsearch process died during startup"
         fi
         die "Elasticsearch did not become healthy within ${START_TIMEOUT}s (pid $pid left running; 'scripts/elasticsearch.sh stop' stops it)"
@@ -177,9 +181,9 @@ start() {
 
 case "${1:-}" in
 start) start ;;
-stop) stop_by_pidfile elasticsearch "$PID_PATTERN" ;;
+stop) stop_by_pidfile "$ES_NAME" "$PID_PATTERN" ;;
 status)
-    if pid="$(our_pid elasticsearch "$PID_PATTERN")"; then log "running (pid $pid)"; else log "not running (by us)"; fi
+    if pid="$(our_pid "$ES_NAME" "$PID_PATTERN")"; then log "running (pid $pid)"; else log "not running (by us)"; fi
     ;;
 *) usage_service ;;
 esac

@@ -88,7 +88,9 @@ def seed_listings(scale: int, fixed_enterprises: list[Organisation]) -> None:
     # Open licences need a patent with fees paid; the other types take patents and trademarks alike.
     fee_ok = [p for p in patents if not rules.fees_unpaid(p, today)]
     open_count = max(0, target - have.get(DealType.OPEN_LICENSE, 0))
-    chosen_open, patents = fee_ok[:open_count], [p for p in patents if p not in set(fee_ok[:open_count])]
+    chosen_open = fee_ok[:open_count]
+    chosen_ids = {p.pk for p in chosen_open}
+    patents = [p for p in patents if p.pk not in chosen_ids]
     new += [_listing(p, DealType.OPEN_LICENSE, rng) for p in chosen_open]
     pool = (
         [a for pair in zip(patents, marks, strict=False) for a in pair] + patents[len(marks) :] + marks[len(patents) :]

@@ -236,6 +236,9 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
+    # Search: changes left pending while Elasticsearch or the broker was down; nightly drift repair.
+    "search-replay-pending": {"task": "search.tasks.replay_pending", "schedule": 60.0},
+    "search-reconcile": {"task": "search.tasks.reconcile", "schedule": crontab(hour=3, minute=0)},
     # Pledge financing, nightly: loans first (statuses of the day), then collateral, then the pools.
     "financing-check-overdue-loans": {
         "task": "financing.tasks.check_overdue_loans",
