@@ -2,7 +2,10 @@
 
 from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.validators import validate_slug
+from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -21,7 +24,7 @@ from ipmarket.api.filters import MineFilterSet
 from ipmarket.assets import selectors as asset_selectors
 
 from . import guards, money, policies, selectors, services
-from .models import Application, Document, Event, Programme, RepaymentPeriod
+from .models import Application, Claim, Document, Event, Programme, RepaymentPeriod
 
 RATE = {"max_digits": 7, "decimal_places": 5, "min_value": Decimal("0"), "max_value": Decimal("0.99999")}
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
@@ -175,8 +178,9 @@ class ProgrammeRefField(serializers.PrimaryKeyRelatedField):
     def to_internal_value(self, data):
         if isinstance(data, str) and not data.isdigit():
             try:
+                validate_slug(data)  # also keeps a NUL byte away from PostgreSQL (a 500)
                 return Programme.objects.get(slug=data)
-            except Programme.DoesNotExist:
+            except (Programme.DoesNotExist, ValidationError):
                 self.fail("does_not_exist", pk_value=data)
         return super().to_internal_value(data)
 
@@ -237,6 +241,9 @@ class ApplicationSerializer(serializers.ModelSerializer):
     covered_principal = MoneyField(read_only=True)
     outstanding_principal = serializers.SerializerMethodField()
     ltv_limit = serializers.SerializerMethodField()
+    claim = serializers.SerializerMethodField()
+    recoveries = serializers.SerializerMethodField()
+    alerts = serializers.SerializerMethodField()
     allowed_actions = serializers.SerializerMethodField()
 
     class Meta:
@@ -247,7 +254,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "valuation_report_date", "proposed_principal", "proposed_rate", "proposed_by", "approved_principal",
             "approved_rate", "approved_by", "premium_rate", "premium", "policy_limit", "covered_principal",
             "registration_number", "disbursed_on", "maturity_date", "defaulted_on", "claim_deadline",
-            "outstanding_principal", "ltv_limit", "allowed_actions", "created_at", "updated_at",
+            "outstanding_principal", "ltv_limit", "claim", "recoveries", "alerts", "allowed_actions", "created_at",
+            "updated_at",
         ]  # fmt: skip
         read_only_fields = [
             "valuation_report_date", "proposed_rate", "proposed_by", "approved_rate", "approved_by", "premium_rate",
@@ -263,6 +271,35 @@ class ApplicationSerializer(serializers.ModelSerializer):
     def get_ltv_limit(self, app) -> str | None:
         return _s(guards.ltv_limit(app)) if app.appraised_value is not None else None
 
+    @extend_schema_field({"type": "object", "nullable": True})
+    def get_claim(self, app) -> dict | None:
+        """The claim after a default and how the loss was shared (amounts as decimal strings)."""
+        claim = Claim.objects.filter(application=app).first()
+        if claim is None:
+            return None
+        shares = ("outstanding_principal", "loss_base", "fund_share", "insurer_share", "bank_share")
+        return {
+            **{name: _s(getattr(claim, name)) if getattr(claim, name) is not None else None for name in shares},
+            "submitted_at": claim.submitted_at,
+            "settled_at": claim.settled_at,
+        }
+
+    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    def get_recoveries(self, app) -> list[dict]:
+        return [
+            {"amount": _s(r.amount), "fund": _s(r.fund_part), "insurer": _s(r.insurer_part), "bank": _s(r.bank_part),
+             "recorded_at": r.recorded_at}
+            for r in app.recoveries.all()
+        ]  # fmt: skip
+
+    @extend_schema_field({"type": "array", "items": {"type": "object"}})
+    def get_alerts(self, app) -> list[dict]:
+        return [
+            {"asset_type": a.asset_type, "asset_id": a.asset_id, "asset": a.asset_label, "reason": a.reason,
+             "raised_at": a.raised_at}
+            for a in app.alerts.all()
+        ]  # fmt: skip
+
     def get_allowed_actions(self, app) -> list[str]:
         user = self.context["request"].user
         return [a for a in services.allowed_actions(app) if policies.actor_refusal(user, app, a) is None]
@@ -274,10 +311,15 @@ class ApplicationFilter(MineFilterSet):
         fields = ["state", "programme", "lender", "applicant"]
 
     def filter_mine(self, queryset, name, value):
+        """Applications one of the caller's organisations is a party to (borrower, bank, insurer,
+        appraiser or fund) — for platform people, leaving out those they only supervise."""
         if value in ("0", "false"):
             return queryset
         ids = people.organisation_ids(self.request.user)
-        return queryset.filter(applicant_id__in=ids)
+        return queryset.filter(
+            Q(applicant_id__in=ids) | Q(lender_id__in=ids) | Q(insurer_id__in=ids) | Q(appraiser_id__in=ids)
+            | Q(programme__risk_fund_id__in=ids)
+        )  # fmt: skip
 
 
 class NoteSerializer(serializers.Serializer):
@@ -379,7 +421,7 @@ class ApplicationViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.applications_visible_to(self.request.user).prefetch_related("periods")
+        return selectors.applications_visible_to(self.request.user).prefetch_related("periods", "recoveries", "alerts")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -404,13 +446,14 @@ class ApplicationViewSet(
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         report = data.pop("report", None)
-        if report is not None:
-            document = services.document_upload(
-                application=app, by=request.user, kind="valuation_report", upload=report,
-                report_date=data.get("report_date") or None,
-            )  # fmt: skip
-            data.setdefault("report_date", document.report_date)
-        services.ACTION_SERVICES[action_name](application=app, by=request.user, **data)
+        with transaction.atomic():  # a report sent with `value` is kept only if the valuation is
+            if report is not None:
+                document = services.document_upload(
+                    application=app, by=request.user, kind="valuation_report", upload=report,
+                    report_date=data.get("report_date") or None,
+                )  # fmt: skip
+                data.setdefault("report_date", document.report_date)
+            services.ACTION_SERVICES[action_name](application=app, by=request.user, **data)
         return Response(self._fresh(app.pk))
 
     @action(detail=True, methods=["get"], serializer_class=ScheduleRowSerializer, pagination_class=None)
@@ -439,6 +482,7 @@ class ApplicationViewSet(
         )
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(operation_id="financing_applications_document_download", responses={(200, "*/*"): bytes})
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)")
     def document(self, request, pk=None, document_id=None):
         """The file itself, to the application's parties only."""

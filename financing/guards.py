@@ -49,12 +49,14 @@ def eligibility_refusal(app: Application) -> GuardFailed | None:
             "rate_above_cap",
             _("The programme caps the annual rate at %(cap)s.") % {"cap": f"{programme.max_annual_rate:.2%}"},
         )
-    kinds = {"lender": "bank", "insurer": "insurer", "appraiser": "appraiser"}
-    for field, kind in kinds.items():
+    parties = {
+        "lender": ("bank", _("The lender named is not a bank.")),
+        "insurer": ("insurer", _("The insurer named is not an insurance company.")),
+        "appraiser": ("appraiser", _("The appraiser named is not an appraisal firm.")),
+    }
+    for field, (kind, message) in parties.items():
         if getattr(app, field).kind != kind:
-            return GuardFailed(
-                "wrong_party", _("The %(field)s named is not a %(kind)s.") % {"field": field, "kind": kind}
-            )
+            return GuardFailed("wrong_party", message)
     if not app.assets.exists():
         return GuardFailed("no_assets", _("Pledge at least one patent or trademark."))
     return ownership_refusal(app)
@@ -81,14 +83,20 @@ def verify_ip_refusal(app: Application, today: date) -> GuardFailed | None:
         asset = item.asset
         label = str(asset)
         if asset.asset_type == "patent":
+            if asset.legal_status == "invalidated":
+                return GuardFailed("asset_invalidated", _("%(asset)s has been invalidated.") % {"asset": label})
+            if asset.legal_status == "lapsed" or (
+                rules.annual_fee_state(asset.legal_status, asset.annual_fee_paid_until, today) == rules.FEE_LAPSED
+            ):
+                return GuardFailed("asset_lapsed", _("%(asset)s has lapsed: annual fees unpaid.") % {"asset": label})
             if asset.legal_status != "granted":
                 return GuardFailed(
                     "asset_not_granted",
                     _("%(asset)s is not a granted patent in force (%(status)s).")
                     % {"asset": label, "status": asset.get_legal_status_display()},
                 )
-            if rules.annual_fee_state(asset.legal_status, asset.annual_fee_paid_until, today) == rules.FEE_LAPSED:
-                return GuardFailed("asset_lapsed", _("%(asset)s has lapsed: annual fees unpaid.") % {"asset": label})
+        elif asset.status == "invalidated":
+            return GuardFailed("asset_invalidated", _("%(asset)s has been invalidated.") % {"asset": label})
         elif asset.status != "registered":
             return GuardFailed(
                 "asset_not_registered",
@@ -116,8 +124,14 @@ def verify_ip_refusal(app: Application, today: date) -> GuardFailed | None:
 
 
 def valuation_refusal(app: Application, report_date: date | None, today: date) -> GuardFailed | None:
-    if not app.documents.filter(kind=Document.Kind.VALUATION_REPORT).exists():
+    reports = app.documents.filter(kind=Document.Kind.VALUATION_REPORT)
+    if not reports.exists():
         return GuardFailed("valuation_report_required", _("Upload the valuation report first."))
+    if report_date is not None and not reports.filter(report_date=report_date).exists():
+        # The date is that of a report on file, never one typed over an older report.
+        return GuardFailed(
+            "valuation_report_required", _("Upload the valuation report dated %(date)s first.") % {"date": report_date}
+        )
     if report_date is None or report_date > today or report_date < today - REPORT_MAX_AGE:
         return GuardFailed(
             "valuation_report_too_old", _("The valuation report must be dated within the last 12 months.")
@@ -128,7 +142,7 @@ def valuation_refusal(app: Application, report_date: date | None, today: date) -
 def ltv_limit(app: Application) -> Decimal:
     """Σ LTV cap × appraised value over the pledged assets (the whole appraised value at the strictest
     cap when values per asset are not given)."""
-    items = list(app.assets.select_related("patent"))
+    items = list(app.assets.all())  # prefetched by the selectors; loads each asset otherwise
     programme: Programme = app.programme
     if items and all(i.appraised_value is not None for i in items):
         return sum((money.round_cents(programme.ltv_for(i.kind) * i.appraised_value) for i in items), Decimal("0"))

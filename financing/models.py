@@ -1,7 +1,10 @@
 """Pledge financing: "bank loan + insurance + fiscal risk compensation" (DOMAIN.md §4)."""
 
+import os
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -296,7 +299,7 @@ class Application(models.Model):
     def record_recovery(self):
         pass
 
-    @transition(field=state, source=[S.COMPENSATED, S.IN_RECOVERY], target=S.CLOSED_LOSS)
+    @transition(field=state, source=[S.COMPENSATED, S.IN_RECOVERY, S.CLAIM_REJECTED], target=S.CLOSED_LOSS)
     def close(self):
         pass
 
@@ -484,12 +487,25 @@ class CollateralAlert(models.Model):
         return f"{self.application_id}: {self.asset_label} {self.reason}"
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files under settings.PRIVATE_MEDIA_ROOT, read when a file is stored or opened (not once when the model
+    is imported, so the setting can change, e.g. in tests), and without a public URL."""
+
+    @property
+    def base_location(self):
+        return settings.PRIVATE_MEDIA_ROOT
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private documents have no URL: they are served only through a checked view.")
+
+
 def private_storage():
     """Documents are stored outside the public media path and served only through a checked view."""
-    from django.conf import settings
-    from django.core.files.storage import FileSystemStorage
-
-    return FileSystemStorage(location=settings.PRIVATE_MEDIA_ROOT, base_url=None)
+    return PrivateStorage()
 
 
 class Document(models.Model):

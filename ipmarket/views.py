@@ -1,21 +1,9 @@
+"""Project-wide views: the error pages (JSON under /api/)."""
+
 from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
-AREAS = {
-    "financing": (
-        gettext_lazy("Pledge financing"),
-        gettext_lazy("Bank loan + insurance + fiscal risk compensation: pledge your IP for a bank loan."),
-    ),
-}
-
-
-def area(request, area):
-    """Entry page of an area whose full pages are still being built."""
-    title, summary = AREAS[area]
-    return render(request, "area.html", {"area": area, "title": title, "summary": summary})
 
 
 def _wants_json(request) -> bool:

@@ -110,6 +110,14 @@ synchronous_commit = off
 full_page_writes = off
 password_encryption = 'scram-sha-256'
 logging_collector = off
+# No JIT: with the freshly created tables of a test run (no statistics yet) the planner's estimates
+# are wild, and compiling a wide 7-join query took minutes. An OLTP app gains nothing from JIT.
+jit = off
+# Diagnosis: whole statements in pg_stat_activity, and slow ones in var/log/postgres.log.
+track_activity_query_size = 16384
+log_min_duration_statement = 5000
+# A statement running past 5 minutes is a bug (a test must never hang CI): cancel it.
+statement_timeout = 300000
 EOF
     if ! grep -q "^include_if_exists = 'ipmarket.conf'" "$PG_DATA/postgresql.conf"; then
         printf "\n# Local overrides (scripts/postgres.sh)\ninclude_if_exists = 'ipmarket.conf'\n" >>"$PG_DATA/postgresql.conf"

@@ -7,6 +7,8 @@ from django.test.utils import CaptureQueriesContext
 
 from cms.pages import ensure_home_page
 from ipmarket.accounts.demo import DEMO_PASSWORD, PEOPLE
+from search import indexes
+from search.client import get_client
 from tests.factories import OrganisationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
@@ -15,6 +17,14 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def home(db):
     return ensure_home_page()
+
+
+@pytest.fixture
+def rebuild():
+    """Build the search indexes from the test's rows (call once they exist); dropped after the test."""
+    yield lambda: [indexes.rebuild(kind) for kind in indexes.KINDS]
+    for kind in indexes.KINDS:
+        get_client().indices.delete(index=f"{indexes.alias(kind)}-*", ignore_unavailable=True)
 
 
 def test_home_is_chinese_by_default_even_for_an_english_browser(client, home):
@@ -70,14 +80,18 @@ def test_500_page_renders_without_the_database(rf):
 
 
 def test_area_pages_render(client, home):
-    for path in ("/ip/", "/market/", "/financing/"):
+    for path in ("/ip/", "/market/"):
         assert client.get(path).status_code == 200
+    # the financing workspace is personal: sign in first
+    response = client.get("/financing/")
+    assert (response.status_code, response["Location"]) == (302, "/accounts/login/?next=/financing/")
 
 
-def test_firm_directory_filters_and_detail(client):
+def test_firm_directory_filters_and_detail(client, rebuild):
     bank = OrganisationFactory(kind="bank", city="成都", name="成都测试银行")
     OrganisationFactory(kind="enterprise", city="成都", name="成都测试企业")
     hidden = OrganisationFactory(kind="bank", city="成都", name="隐藏银行", is_active=False)
+    rebuild()
     html = client.get("/firms/", {"kind": "bank", "city": "成都"}).content.decode()
     assert "成都测试银行" in html and "成都测试企业" not in html and "隐藏银行" not in html
     assert client.get(f"/firms/{bank.pk}/").status_code == 200
@@ -86,13 +100,17 @@ def test_firm_directory_filters_and_detail(client):
     assert "没有" in empty
 
 
-def test_firm_directory_queries_are_constant(client):
+def test_firm_directory_queries_are_constant(client, rebuild):
     service = ServiceFactory(code="legal_counsel")
     for org in OrganisationFactory.create_batch(45):
         org.services.add(service)
+    rebuild()
     counts = []
     for page in ("1", "3"):  # 20 firms, then 5
         with CaptureQueriesContext(connection) as ctx:
-            assert client.get("/firms/", {"page": page}).status_code == 200
+            response = client.get("/firms/", {"page": page})
+        assert response.status_code == 200 and response.content.decode().count('class="card firm-card"') == (
+            20 if page == "1" else 5
+        )
         counts.append(len(ctx))
     assert counts[0] == counts[1]

@@ -33,6 +33,7 @@ from .servicing import (
     application_disburse,
     application_mark_default,
     application_record_repayment,
+    days_past_due,
     loans_check_overdue,
     outstanding_principal,
 )
@@ -63,7 +64,7 @@ ACTION_SERVICES = {
 assert set(ACTION_SERVICES) == set(ACTIONS)
 
 __all__ = [
-    "ACTIONS", "ACTION_SERVICES", "allowed_actions", "application_create", "application_update", "collateral_check",
-    "document_upload", "loans_check_overdue", "outstanding_principal", "pool_available", "pool_snapshot",
-    "pool_standing", "split_for",
+    "ACTIONS", "ACTION_SERVICES", "allowed_actions", "days_past_due", "application_create", "application_update",
+    "collateral_check", "document_upload", "loans_check_overdue", "outstanding_principal", "pool_available",
+    "pool_snapshot", "pool_standing", "split_for",
 ]  # fmt: skip

@@ -82,6 +82,8 @@ def application_create(
     _validate(app)
     app.save()
     _set_assets(app, assets)
+    # The draft is kept only if the programme would take it, so the borrower hears about a limit now.
+    refuse_if(guards.eligibility_refusal(app))
     record_event(app, by=by, action="create", before="")
     return app
 
@@ -170,10 +172,12 @@ def application_value(*, application, by, appraised_value, report_date=None, ass
             for key, item in items.items():
                 item.appraised_value = given[key]
                 item.save(update_fields=["appraised_value"])
-        elif len(items) == 1:
-            item = next(iter(items.values()))
-            item.appraised_value = total.amount
-            item.save(update_fields=["appraised_value"])
+        else:
+            # One asset: its value is the total. Several without values each: none of an earlier valuation stays.
+            only = len(items) == 1
+            for item in items.values():
+                item.appraised_value = total.amount if only else None
+                item.save(update_fields=["appraised_value"])
         app.appraised_value, app.valuation_report_date = total, report_date
         app.value()
     return app
@@ -229,6 +233,7 @@ def application_register_pledge(*, application, by, registration_number, note=""
     """The CNIPA pledge registration: from now the assets are locked (`pledged`)."""
     with acting(application, by, "register_pledge", note=note) as app:
         refuse_if(guards.registration_refusal(registration_number))
+        refuse_if(guards.ownership_refusal(app))  # the borrower may have assigned an asset since verify_ip
         for item in sorted(guards.asset_items(app), key=lambda i: (i.kind == "trademark", i.asset.pk)):
             try:
                 asset_pledge(asset=item.asset, pledgee=app.lender)

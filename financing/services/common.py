@@ -33,7 +33,7 @@ ACTIONS = {
     "submit_claim": [S.DEFAULTED],
     "settle_claim": [S.CLAIM_SUBMITTED],
     "record_recovery": [S.COMPENSATED, S.IN_RECOVERY],
-    "close": [S.COMPENSATED, S.IN_RECOVERY],
+    "close": [S.COMPENSATED, S.IN_RECOVERY, S.CLAIM_REJECTED],  # a rejected claim: the bank bears the loss
     "release_pledge": [S.CLOSED_REPAID],
 }  # fmt: skip
 

@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ipmarket.accounts import policies as people
 from ipmarket.errors import GuardFailed
 
 from .. import policies
@@ -33,6 +34,10 @@ def document_upload(*, application: Application, by, kind: str, upload, report_d
         raise PermissionDenied(_("Only the parties to this application upload documents."))
     if kind not in Document.Kind.values:
         raise GuardFailed("document_kind", _("Unknown document kind."))
+    if kind == Document.Kind.VALUATION_REPORT and not (
+        policies.actor_refusal(by, application, "value") is None or people.is_platform_staff(by)
+    ):
+        raise PermissionDenied(_("The appraiser named on the application uploads its valuation report."))
     limit = settings.FINANCING_DOCUMENT_MAX_BYTES
     if upload.size > limit:
         raise GuardFailed("document_too_large", _("Documents are at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)})

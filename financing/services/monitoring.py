@@ -7,6 +7,8 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from ipmarket.assets import rules
+
 from .. import guards
 from ..models import Application, CollateralAlert, Event, PoolSnapshot, Programme
 from .claims import pool_available
@@ -18,13 +20,15 @@ WATCHED = [
 ]  # fmt: skip
 
 
-def _risks(asset, maturity: date | None) -> list[str]:
+def _risks(asset, maturity: date | None, today: date) -> list[str]:
     Reason = CollateralAlert.Reason
     risks = []
     status = asset.legal_status if asset.asset_type == "patent" else asset.status
+    if status == "granted" and rules.annual_fee_state(status, asset.annual_fee_paid_until, today) == rules.FEE_LAPSED:
+        status = "lapsed"  # fees unpaid past the grace period, before the status job has caught up
     if status == "lapsed":
         risks.append(Reason.LAPSED)
-    elif status == "invalidated":
+    elif status in ("invalidated", "cancelled"):  # a cancelled trademark is as good as invalidated
         risks.append(Reason.INVALIDATED)
     elif status == "expired":
         risks.append(Reason.EXPIRED)
@@ -37,11 +41,12 @@ def collateral_check(*, today: date | None = None) -> int:
     """Raise an alert (once per asset and reason) for each pledged asset of a live loan that lapsed, was
     invalidated, expired or expires before maturity. The bank, the insurer and the fund see the alert on
     the application and in their workspaces. Returns how many alerts are new."""
+    today = today or timezone.localdate()
     new = 0
     for app in Application.objects.filter(state__in=WATCHED).select_related("programme"):
         for item in guards.asset_items(app):
             asset = item.asset
-            for reason in _risks(asset, app.maturity_date):
+            for reason in _risks(asset, app.maturity_date, today):
                 with transaction.atomic():
                     alert, created = CollateralAlert.objects.get_or_create(
                         application=app,

@@ -60,26 +60,50 @@ def days_past_due(periods, today: date) -> int:
     return (today - min(due)).days if due else 0
 
 
-def _accrue_penalties(app: Application, periods, as_of: date) -> None:
-    """Penalty interest on each period unpaid past its due date plus the grace days, counted from the due
-    date, on the amount still overdue, up to `as_of`. Incremental (each day once), so running it twice on
-    a day adds nothing, and a partial payment lowers the amount that accrues from then on."""
-    grace = app.programme.overdue_grace_days
-    for p in periods:
-        if p.settled or (as_of - p.due_date).days <= grace:
-            continue
-        start = max(p.penalty_accrued_to or p.due_date, p.due_date)
-        days = (as_of - start).days
-        if days <= 0:
-            continue
-        p.penalty += money.penalty_interest(
-            overdue_amount=p.unpaid_principal + p.unpaid_interest,
+def _penalty_as_of(app: Application, p: RepaymentPeriod, repayments, as_of: date) -> Decimal:
+    """Penalty interest of one period from its due date up to `as_of`, on what of it was still overdue each
+    day: one stretch per change of that amount (a repayment), each rounded once. A pure function of the
+    schedule and the repayments, so running it every night adds up to the hand figure, and twice a day
+    changes nothing."""
+    if (as_of - p.due_date).days <= app.programme.overdue_grace_days:
+        return ZERO
+    owed, start, total = p.principal + p.interest, p.due_date, ZERO
+
+    def stretch(amount, until):
+        return money.penalty_interest(
+            overdue_amount=amount,
             annual_rate=app.approved_rate,
             markup=app.programme.penalty_rate_markup,
-            days=days,
+            days=(until - start).days,
         )
-        p.penalty_accrued_to = as_of
-        p.save(update_fields=["penalty", "penalty_accrued_to"])
+
+    for repayment in repayments:
+        if repayment.paid_on > as_of:
+            break
+        paid = sum(
+            (Decimal(a["interest"]) + Decimal(a["principal"])
+             for a in repayment.allocation.get("periods", []) if a["period"] == p.period),
+            ZERO,
+        )  # fmt: skip
+        if not paid or repayment.paid_on < p.due_date:
+            continue
+        total += stretch(owed, repayment.paid_on)
+        start, owed = repayment.paid_on, owed - paid
+    return total + stretch(owed, as_of)
+
+
+def _accrue_penalties(app: Application, periods, as_of: date) -> None:
+    """Penalty interest on each period unpaid past its due date plus the grace days, counted from the due
+    date, on the amount still overdue, up to `as_of` (see _penalty_as_of). Never lowers what was accrued."""
+    repayments = list(app.repayments.order_by("paid_on", "id"))
+    for p in periods:
+        if p.settled:
+            continue
+        penalty = _penalty_as_of(app, p, repayments, as_of)
+        if penalty > p.penalty:
+            p.penalty = penalty
+            p.penalty_accrued_to = max(as_of, p.penalty_accrued_to or as_of)
+            p.save(update_fields=["penalty", "penalty_accrued_to"])
 
 
 def application_record_repayment(*, application, by, amount, paid_on: date, note=""):
@@ -178,8 +202,8 @@ def application_mark_default(*, application, by, note=""):
     return app
 
 
-def _default(app: Application) -> None:
-    today = timezone.localdate()
+def _default(app: Application, today: date | None = None) -> None:
+    today = today or timezone.localdate()
     app.defaulted_on = today
     app.claim_deadline = money.working_days_after(today, app.programme.claim_deadline_working_days)
     for item in guards.asset_items(app):
@@ -214,6 +238,6 @@ def loans_check_overdue(*, today: date | None = None) -> dict[str, int]:
                 _nightly(app, app.cure, "cure")
                 counts["cured"] += 1
             if app.state == S.OVERDUE and days_past_due(periods, today) >= app.programme.default_after_days:
-                _nightly(app, partial(_default, app), "mark_default")
+                _nightly(app, partial(_default, app, today), "mark_default")
                 counts["defaulted"] += 1
     return counts

@@ -1,0 +1,13 @@
+"""Pages of the pledge-financing workspace: the signed-in person's workspace, a new application, and
+one application with its actions.
+
+Thin: every read goes through `selectors`, every change through `services`; a button is greyed out
+with the reason `policies.actor_refusal` or a `guards` function gives — the same reason the service
+would refuse with.
+"""
+
+from .detail import application_detail
+from .new import application_new
+from .workspace import home
+
+__all__ = ["application_detail", "application_new", "home"]

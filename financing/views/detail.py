@@ -1,0 +1,308 @@
+"""One application: its path, figures, documents and schedule, and the actions the person may take."""
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ipmarket.accounts import policies as people
+from ipmarket.formats import cny
+
+from .. import guards, policies, selectors, services
+from ..forms import DocumentForm, action_form, percent
+from ..models import Application, Claim
+from ..services import days_past_due
+from . import common
+from .common import REFUSALS, S, error_text, ltv_figures, next_step, programme_name
+
+
+def _sides(user, app: Application) -> set[str]:
+    """The sides of the application the person is on."""
+    ids = people.organisation_ids(user)
+    sides = {
+        side
+        for side, org_id in (
+            ("borrower", app.applicant_id),
+            ("bank", app.lender_id),
+            ("insurer", app.insurer_id),
+            ("appraiser", app.appraiser_id),
+            ("fund", app.programme.risk_fund_id),
+        )
+        if org_id in ids
+    }
+    if people.is_platform_staff(user):
+        sides.add("platform")
+    return sides
+
+
+def _distances(state: str) -> dict[str, int]:
+    """How many forward moves each state lies ahead of `state`."""
+    distance, frontier = {state: 0}, [state]
+    while frontier:
+        following = []
+        for current in frontier:
+            for nxt in common.FORWARD.get(current, []):
+                if nxt not in distance:
+                    distance[nxt] = distance[current] + 1
+                    following.append(nxt)
+        frontier = following
+    return distance
+
+
+def _guard_reason(action: str, app: Application, user, periods, today) -> str | None:
+    """The guard that would refuse the action now, where it is cheap to ask (input-free guards)."""
+    refusal = None
+    if action in ("submit", "prescreen"):
+        refusal = guards.eligibility_refusal(app)
+    elif action == "verify_ip":
+        refusal = guards.verify_ip_refusal(app, today)
+    elif action == "value":
+        reports = app.documents.filter(kind="valuation_report").exclude(report_date=None).order_by("-report_date")
+        refusal = guards.valuation_refusal(app, reports.values_list("report_date", flat=True).first(), today)
+    elif action == "bank_approve":
+        refusal = guards.approval_refusal(app, user)
+    elif action == "fund_file":
+        refusal = guards.headroom_refusal(app)
+    elif action == "disburse":
+        refusal = guards.disbursement_refusal(app)
+    elif action == "mark_default":
+        refusal = guards.default_refusal(app, days_past_due(periods, today))
+    elif action == "submit_claim":
+        refusal = guards.claim_deadline_refusal(app, today)
+    return refusal.reason if refusal else None
+
+
+def _action_form(name: str, app: Application, bound: dict, ltv: dict, periods):
+    """The inputs of an enabled action, with the limits that apply as hints."""
+    form = bound.get(name) or action_form(name)
+    programme = app.programme
+    if name == "bank_propose":
+        if ltv["limit_amount"] is not None:
+            form.fields["principal"].help_text = _("At most %(limit)s (programme maximum and loan-to-value).") % {
+                "limit": ltv["limit"]
+            }
+            form.fields["principal"].widget.attrs["max"] = f"{ltv['limit_amount']:.2f}"
+        form.fields["annual_rate"].help_text = _("At most %(cap)s.") % {"cap": percent(programme.max_annual_rate)}
+        if not form.is_bound:
+            proposed = app.proposed_principal or app.principal
+            form.initial = {
+                "principal": proposed.amount,
+                "annual_rate": f"{(app.proposed_rate or app.annual_rate).scaleb(2).normalize():f}",
+            }
+    elif name == "underwrite":
+        form.fields["premium_rate"].help_text = _("At most %(cap)s a year.") % {
+            "cap": percent(programme.premium_rate_cap)
+        }
+    elif name == "record_repayment" and not form.is_bound:
+        due = next((p for p in periods if not p.settled), None)
+        if due is not None:
+            form.initial["amount"] = due.unpaid_principal + due.unpaid_interest + due.unpaid_penalty
+    return form
+
+
+def _actions(user, app: Application, sides: set[str], bound: dict, ltv: dict, periods, today) -> list[dict]:
+    """The actions of the person's sides: those possible now (enabled, or disabled with every reason that
+    refuses them), else the nearest ones ahead ("possible once …"); side exits only when allowed now."""
+    distance = _distances(app.state)
+    now, ahead = [], []
+    for name, sources in services.ACTIONS.items():
+        if not common.SIDES[name] & sides:
+            continue
+        role_refusal = policies.actor_refusal(user, app, name)
+        if name in common.SIDE_EXITS:
+            if app.state in sources and role_refusal is None:
+                now.append(_action(name, app, [], bound, ltv, periods))
+            continue
+        if app.state in sources:
+            reasons = [r for r in (_guard_reason(name, app, user, periods, today), role_refusal) if r]
+            now.append(_action(name, app, reasons, bound, ltv, periods))
+        elif role_refusal is None:
+            steps = [distance[s] for s in sources if s in distance]
+            if steps:
+                ahead.append((min(steps), _action(name, app, [str(common.WAITING[name])], bound, ltv, periods)))
+    if not [a for a in now if a["name"] not in common.SIDE_EXITS] and ahead:
+        nearest = min(d for d, _item in ahead)
+        now = [item for d, item in ahead if d == nearest] + now
+    return sorted(now, key=lambda a: a["secondary"])  # the way forward first, side exits last
+
+
+def _action(name, app, reasons, bound, ltv, periods) -> dict:
+    enabled = not reasons
+    label = common.ACTION_LABELS[name]
+    if name == "bank_propose" and app.proposed_by_id is not None:
+        label = _("Propose the loan again")
+    elif name == "reject" and app.state == S.CLAIM_SUBMITTED:
+        label = _("Reject the claim")
+    return {
+        "name": name,
+        "label": label,
+        "reasons": reasons,
+        "enabled": enabled,
+        "form": _action_form(name, app, bound, ltv, periods) if enabled else None,
+        "confirm": common.CONFIRM.get(name, ""),
+        "secondary": name in common.SIDE_EXITS,
+    }
+
+
+def _steps(app: Application, events) -> list[dict]:
+    """The step indicator: the main path up to the end the application is heading for; a side exit is
+    shown as the end after the last state reached."""
+    visited = {e.to_state for e in events}
+    state = app.state
+    current = state
+    if state in common.EXITS:
+        current = next((e.from_state for e in reversed(events) if e.to_state == state), S.DRAFT)
+    path = common.MAIN + (
+        common.LOSS_END if current in common.LOSS_END or current == S.CLAIM_REJECTED else common.REPAID_END
+    )
+    if state == S.CLOSED_LOSS and S.IN_RECOVERY not in visited:
+        path.remove(S.IN_RECOVERY)
+    position = path.index(current) if current in path else 0
+    steps = []
+    for i, step in enumerate(path):
+        if state in common.EXITS:
+            if i > position:
+                break
+            status = "done"
+        else:
+            status = "done" if i < position else "current" if i == position else "todo"
+        steps.append({"label": S(step).label, "status": status})
+    if state in common.EXITS:
+        steps.append({"label": S(state).label, "status": "current", "end": True})
+    return steps
+
+
+def _post(request, app: Application, bound: dict):
+    """Run the posted action or upload. Returns a redirect, or None after a refusal (shown as a message)."""
+    action = request.POST.get("action", "")
+    user = request.user
+    if action == "upload":
+        form = bound["upload"] = DocumentForm(request.POST, request.FILES)
+        if not form.is_valid():
+            messages.error(request, _("The document was not uploaded: check the fields of the upload form."))
+            return None
+        try:
+            document = services.document_upload(application=app, by=user, **form.service_kwargs())
+        except REFUSALS as exc:
+            messages.error(request, _("The document was not uploaded: %(reason)s") % {"reason": error_text(exc)})
+            return None
+        messages.success(request, _("“%(name)s” is uploaded.") % {"name": document.original_name})
+        return redirect("financing-application", app.pk)
+    if action not in services.ACTION_SERVICES:
+        messages.error(request, _("Unknown action."))
+        return None
+    form = bound[action] = action_form(action, request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, _("“%(action)s” needs the fields shown below.") % {"action": common.ACTION_LABELS[action]}
+        )
+        return None
+    try:
+        services.ACTION_SERVICES[action](application=app, by=user, **form.service_kwargs())
+    except REFUSALS as exc:
+        messages.error(request, error_text(exc))
+        return None
+    messages.success(request, common.DONE[action])
+    return redirect("financing-application", app.pk)
+
+
+def _claim(app: Application) -> dict | None:
+    claim = Claim.objects.filter(application=app).select_related("submitted_by", "settled_by").first()
+    if claim is None:
+        return None
+    return {
+        "claim": claim,
+        "outstanding": cny(claim.outstanding_principal),
+        "loss_base": cny(claim.loss_base),
+        "fund": cny(claim.fund_share),
+        "insurer": cny(claim.insurer_share),
+        "bank": cny(claim.bank_share),
+    }
+
+
+@login_required
+def application_detail(request, pk):
+    visible = selectors.applications_visible_to(request.user)
+    app = get_object_or_404(visible, pk=pk)
+    bound, status = {}, 200
+    if request.method == "POST":
+        response = _post(request, app, bound)
+        if response is not None:
+            return response
+        app, status = visible.get(pk=pk), 400  # what a refused action may have left changed: nothing, re-read
+    return render(request, "financing/application_detail.html", _detail_context(request, app, bound), status=status)
+
+
+def _detail_context(request, app: Application, bound: dict) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    sides = _sides(user, app)
+    events = list(app.events.select_related("actor"))
+    for event in events:
+        event.label = common.ACTION_LABELS.get(event.action) or common.EVENT_LABELS.get(event.action) or event.action
+        event.from_label = S(event.from_state).label if event.from_state in S.values else event.from_state
+        event.to_label = S(event.to_state).label if event.to_state in S.values else event.to_state
+    periods = list(app.periods.order_by("period"))
+    for p in periods:
+        p.display = {
+            name: cny(getattr(p, name))
+            for name in ("payment", "principal", "interest", "balance", "paid_principal", "paid_interest", "penalty",
+                         "paid_penalty")
+        }  # fmt: skip
+    ltv = ltv_figures(app)
+    if ltv["valued"]:  # the guard's own figure, whatever the list pages show
+        ltv["limit_amount"] = min(app.programme.max_principal.amount, guards.ltv_limit(app))
+        ltv["limit"] = cny(ltv["limit_amount"])
+    repayments = list(app.repayments.select_related("recorded_by"))
+    for r in repayments:
+        r.amount_display = cny(r.amount)
+    recoveries = list(app.recoveries.select_related("recorded_by"))
+    for r in recoveries:
+        r.display = {name: cny(getattr(r, name)) for name in ("amount", "fund_part", "insurer_part", "bank_part")}
+    documents = list(app.documents.select_related("uploaded_by"))
+    assets = list(app.assets.all())
+    for item in assets:
+        item.value_display = cny(item.appraised_value)
+    outstanding = services.outstanding_principal(app) if app.disbursed_on else None
+    totals = {
+        name: cny(sum((getattr(p, name) for p in periods), Decimal("0")))
+        for name in ("payment", "principal", "interest", "paid_principal", "paid_interest", "penalty", "paid_penalty")
+    }
+    return {
+        "app": app,
+        "programme_name": programme_name(app.programme),
+        "sides": sides,
+        "steps": _steps(app, events),
+        "finished": app.state in common.FINISHED,
+        "next_step": next_step(app),
+        "actions": _actions(user, app, sides, bound, ltv, periods, today),
+        "ltv": ltv,
+        "money": {
+            "principal": cny(app.principal),
+            "rate": percent(app.annual_rate),
+            "proposed": cny(app.proposed_principal),
+            "proposed_rate": percent(app.proposed_rate),
+            "approved": cny(app.approved_principal),
+            "approved_rate": percent(app.approved_rate),
+            "appraised": cny(app.appraised_value),
+            "premium_rate": percent(app.premium_rate),
+            "premium": cny(app.premium),
+            "policy_limit": cny(app.policy_limit),
+            "covered": cny(app.covered_principal),
+            "outstanding": cny(outstanding) if outstanding is not None else "",
+            "ip_share": percent(app.ip_share),
+        },
+        "assets": assets,
+        "documents": documents,
+        "upload_form": bound.get("upload") or DocumentForm(),
+        "periods": periods,
+        "totals": totals,
+        "repayments": repayments,
+        "claim": _claim(app),
+        "recoveries": recoveries,
+        "alerts": list(app.alerts.all()),
+        "events": events,
+    }
