@@ -7,8 +7,6 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from ipmarket import views
-from ipmarket.accounts import views as account_views
 from ipmarket.health import healthz
 
 urlpatterns = [
@@ -22,13 +20,13 @@ urlpatterns = [
     path("api/v1/", include("ipmarket.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("firms/", account_views.firm_list, name="firm-list"),
-    path("firms/<int:pk>/", account_views.firm_detail, name="firm-detail"),
+    # /firms/, /firms/<id>/ and /ip/ (exactly): the search pages, before the /ip/ detail pages below.
+    path("", include("search.urls")),
     path("ip/imports/", include("ipmarket.assets.import_urls")),
     path("ip/", include("ipmarket.assets.urls")),
     path("market/", include("ipmarket.market.urls")),
     path("payments/", include("ipmarket.payments.urls")),
-    path("financing/", views.area, {"area": "financing"}, name="financing-home"),
+    path("financing/", include("financing.urls")),
 ]
 
 if settings.DEBUG:

@@ -62,6 +62,15 @@ class IPParams(PageParams):
     ipc = serializers.RegexField(r"^[A-Ha-h](\d{2}([A-Za-z](\s?\d{1,4}(/\d{0,6})?)?)?)?$", required=False,
                                  allow_blank=True, default="", max_length=20)  # fmt: skip
     city = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
+    kind = serializers.ChoiceField(
+        choices=["invention", "utility_model", "design", "trademark"], required=False, allow_blank=True, default=""
+    )
+    status = serializers.ChoiceField(
+        choices=["pending", "granted", "lapsed", "expired", "invalidated", "registered", "cancelled"],
+        required=False,
+        allow_blank=True,
+        default="",
+    )
 
 
 class SuggestParams(serializers.Serializer):

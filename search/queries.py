@@ -58,6 +58,8 @@ class IPQuery:
     deal_type: str = ""
     ipc: str = ""
     city: str = ""
+    kind: str = ""  # invention, utility_model, design, trademark
+    status: str = ""  # legal status of a patent, status of a trademark
     page: int = 1
     page_size: int = 20
 
@@ -245,7 +247,7 @@ def search_firms(query: FirmQuery) -> dict:
 # --- patents and trademarks ----------------------------------------------------------------------
 
 
-IP_FACETS = {"type": "type", "deal_type": "deal_types", "city": "city"}
+IP_FACETS = {"type": "type", "deal_type": "deal_types", "city": "city", "kind": "kind", "status": "status"}
 
 
 def _ipc_query(prefix: str):
@@ -269,7 +271,10 @@ def ip_es(query: IPQuery) -> dict:
             )
         )
     search = search.query(EQ("bool", must=must or [EQ("match_all")], filter=filters))
-    values = {"type": query.type, "deal_type": query.deal_type, "city": query.city}
+    values = {
+        "type": query.type, "deal_type": query.deal_type, "city": query.city, "kind": query.kind,
+        "status": query.status,
+    }  # fmt: skip
     facet_filters = {name: EQ("term", **{IP_FACETS[name]: v}) for name, v in values.items() if v}
     if facet_filters:
         search = search.post_filter(EQ("bool", filter=list(facet_filters.values())))
@@ -330,6 +335,13 @@ def _ip_rows(model, query: IPQuery, *, skip: str | None = None):
         qs = qs.filter(classifications__code__startswith=normalise_ipc(query.ipc))
     if query.city and skip != "city":
         qs = qs.filter(owner__city=query.city)
+    if query.kind and skip != "kind":
+        if (query.kind == "trademark") == is_patent:
+            return qs.none()
+        if is_patent:
+            qs = qs.filter(patent_type=query.kind)
+    if query.status and skip != "status":
+        qs = qs.filter(**{"legal_status" if is_patent else "status": query.status})
     if query.deal_type and skip != "deal_type":
         qs = qs.filter(listings__deal_type=query.deal_type, listings__status__in=PUBLIC_LISTING_STATUSES)
     return qs.distinct()
@@ -381,7 +393,7 @@ def ip_db(query: IPQuery) -> dict:
                 "min_price": None,
             }
         )
-    facets = {"type": [], "deal_type": [], "city": []}
+    facets = {"type": [], "deal_type": [], "city": [], "kind": [], "status": []}
     for model, asset_type in ((Patent, "patent"), (Trademark, "trademark")):
         if query.type and query.type != asset_type:
             continue
@@ -401,6 +413,20 @@ def ip_db(query: IPQuery) -> dict:
             .annotate(n=Count("pk", distinct=True))
         ):
             deal_counts[row["listings__deal_type"]] += row["n"]
+    kind_counts, status_counts = Counter(), Counter()
+    for model, asset_type in ((Patent, "patent"), (Trademark, "trademark")):
+        if query.type and query.type != asset_type:
+            continue
+        if asset_type == "patent":
+            for row in _ip_rows(model, query, skip="kind").values("patent_type").annotate(n=Count("pk", distinct=True)):
+                kind_counts[row["patent_type"]] += row["n"]
+        else:
+            kind_counts["trademark"] += _ip_rows(model, query, skip="kind").count()
+        column = "legal_status" if asset_type == "patent" else "status"
+        for row in _ip_rows(model, query, skip="status").values(column).annotate(n=Count("pk", distinct=True)):
+            status_counts[row[column]] += row["n"]
+    facets["kind"] = [{"key": k, "count": v} for k, v in kind_counts.most_common(FACET_SIZE) if v]
+    facets["status"] = [{"key": k, "count": v} for k, v in status_counts.most_common(FACET_SIZE)]
     facets["city"] = [{"key": k, "count": v} for k, v in city_counts.most_common(FACET_SIZE)]
     facets["deal_type"] = [{"key": k, "count": v} for k, v in deal_counts.most_common(FACET_SIZE)]
     facets["type"].sort(key=lambda f: -f["count"])

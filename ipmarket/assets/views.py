@@ -1,21 +1,15 @@
-"""The IP directory: patents and trademarks (public registers), with their active listings."""
+"""The pages of one patent and one trademark (public registers), with their active listings. The
+directory itself (`/ip/`) is a search page: `search.views.ip_list`."""
 
-from urllib.parse import urlencode
-
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ipmarket.accounts.selectors import organisations_visible_to
 from ipmarket.formats import cny
 from ipmarket.market.models import Listing
 from ipmarket.market.selectors import listings_visible_to
 
 from . import rules, selectors
-from .forms import ASSET_TYPES, PatentFilterForm, TrademarkFilterForm
-
-PAGE_SIZE = 20
 
 FEE_STATES = {
     rules.FEE_NOT_APPLICABLE: (_("Not applicable: annual fees start with the grant"), "muted"),
@@ -31,53 +25,6 @@ RENEWAL_STATES = {
     rules.RENEWAL_GRACE_PERIOD: (_("Expired: in the 6-month grace period for renewal"), "warn"),
     rules.RENEWAL_TOO_LATE: (_("Too late to renew"), "bad"),
 }
-
-
-def _query(values: dict, **extra) -> str:
-    return urlencode({**{k: v for k, v in values.items() if v not in (None, "")}, **extra})
-
-
-def ip_list(request):
-    asset_type = request.GET.get("type")
-    if asset_type not in ("patent", "trademark"):
-        asset_type = "patent"
-    if asset_type == "patent":
-        form = PatentFilterForm(request.GET)
-        qs = selectors.patents_visible_to(request.user).order_by("-filing_date", "id")
-    else:
-        form = TrademarkFilterForm(request.GET)
-        qs = selectors.trademarks_visible_to(request.user).order_by("-registration_date", "id")
-    values = form.values()
-    page = Paginator(form.filter(qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    owner = None
-    if values.get("owner"):
-        owner = organisations_visible_to(request.user).filter(pk=values["owner"]).first()
-    shared = {name: values.get(name) for name in form.shared}
-    type_extra = {"type": asset_type} if asset_type != "patent" else {}
-    return render(
-        request,
-        "assets/ip_list.html",
-        {
-            "asset_type": asset_type,
-            "form": form,
-            "page": page,
-            "owner": owner,
-            "owner_id": values.get("owner"),
-            "ignored": form.ignored(),
-            "tabs": [
-                {
-                    "value": value,
-                    "label": label,
-                    "query": _query(shared, **({"type": value} if value != "patent" else {})),
-                    "current": value == asset_type,
-                }
-                for value, label in ASSET_TYPES
-            ],
-            "query": _query(values, **type_extra),
-            "clear_owner_query": _query({k: v for k, v in values.items() if k != "owner"}, **type_extra),
-            "today": timezone.localdate(),
-        },
-    )
 
 
 def _listings_of(request, **asset):

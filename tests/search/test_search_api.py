@@ -117,6 +117,13 @@ def test_ip_search(api, rebuild):
     both = api.get(IP, {"city": "资阳"}).json()
     assert {(r["type"], r["id"]) for r in both["results"]} == {("patent", battery.pk), ("trademark", mark.pk)}
     assert {f["key"]: f["count"] for f in both["facets"]["type"]} == {"patent": 1, "trademark": 1}
+    assert {(r["type"], r["id"]) for r in api.get(IP, {"kind": "trademark"}).json()["results"]} == {
+        ("trademark", mark.pk)
+    }
+    assert ids(api.get(IP, {"status": "granted", "kind": "invention", "city": "资阳"})) == [battery.pk]
+    kinds = {f["key"]: f["count"] for f in api.get(IP, {"kind": "trademark"}).json()["facets"]["kind"]}
+    assert kinds == {"invention": 2, "trademark": 1}  # the kind facet ignores the kind filter
+    assert api.get(IP, {"status": "sold"}).status_code == 400
     assert api.get(IP, {"ipc": "Z99"}).status_code == 400
     assert api.get(IP, {"deal_type": "gift"}).status_code == 400
 

@@ -128,6 +128,10 @@ def test_database_fallback_has_the_same_shape(api, settings):
     assert body["facets"]["kind"] == [{"key": "patent_agency", "count": 1}]
     ip = api.get("/api/v1/search/ip/", {"q": "测试"}).json()
     assert ip["backend"] == "database" and set(ip) == {"backend", "count", "results", "facets"}
+    patent = PatentFactory(title="一种回退检索装置")
+    body = api.get("/api/v1/search/ip/", {"q": "回退检索", "kind": "invention", "status": "granted"}).json()
+    assert [r["id"] for r in body["results"]] == [patent.pk]
+    assert body["facets"]["kind"] == [{"key": "invention", "count": 1}]
     assert (
         api.get("/api/v1/search/suggest/", {"q": "资阳回退"}).json()["suggestions"][0]["text"] == "资阳回退专利事务所"
     )
