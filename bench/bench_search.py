@@ -81,6 +81,8 @@ def main() -> None:
 
     if Organisation.objects.count() < 300 * SCALE:
         call_command("seed_demo", "--scale", str(SCALE), verbosity=0)
+    with connection.cursor() as cursor:  # statistics as autovacuum keeps them in production
+        cursor.execute("ANALYZE")
 
     # bulk_index: the whole IP index in bulk, against one document at a time through the sync path.
     started = time.perf_counter()

@@ -113,6 +113,12 @@ logging_collector = off
 # No JIT: with the freshly created tables of a test run (no statistics yet) the planner's estimates
 # are wild, and compiling a wide 7-join query took minutes. An OLTP app gains nothing from JIT.
 jit = off
+# No autovacuum: tests run inside transactions over tables that are empty when committed, and an
+# autoanalyze between two tests records them as empty (reltuples 0 over many pages). The planner then
+# costs every join at one row and picked cartesian products over the rows a test had just inserted
+# (a 7-way join on financing applications ran for minutes). Never analysed, it estimates from the
+# table's real size instead. Benchmarks run ANALYZE themselves after seeding, as production would.
+autovacuum = off
 # Diagnosis: whole statements in pg_stat_activity, and slow ones in var/log/postgres.log.
 track_activity_query_size = 16384
 log_min_duration_statement = 5000

@@ -105,6 +105,7 @@ def application_update(*, application: Application, by: User, assets=None, **fie
     app.save()
     if assets is not None:
         _set_assets(app, assets)
+    refuse_if(guards.eligibility_refusal(app))  # as on create: a change the programme would refuse is not kept
     record_event(app, by=by, action="edit", before=app.state)
     return app
 

@@ -277,6 +277,7 @@ def _detail_context(request, app: Application, bound: dict) -> dict:
         "sides": sides,
         "steps": _steps(app, events),
         "finished": app.state in common.FINISHED,
+        "can_edit": "borrower" in sides and app.state in Application.EDITABLE,
         "next_step": next_step(app),
         "actions": _actions(user, app, sides, bound, ltv, periods, today),
         "ltv": ltv,

@@ -76,24 +76,21 @@ def test_submit_refuses_an_application_without_assets(api, parties, make_app):
 
 @pytest.mark.parametrize(
     ("field", "wrong_kind", "message"),
-    [
-        ("lender", "insurer", "不是银行"),
-        ("insurer", "bank", "不是保险公司"),
-        ("appraiser", "law_firm", "不是资产评估机构"),
-    ],
-)
-def test_create_refuses_a_party_of_the_wrong_kind(api, parties, programme, field, wrong_kind, message):
+    [("lender", "insurer", "不是银行"), ("insurer", "bank", "不是保险公司"), ("appraiser", "law_firm", "不是资产评估机构")],
+)  # fmt: skip
+def test_a_party_of_the_wrong_kind_is_refused(api, parties, make_app, field, wrong_kind, message):
+    # The API takes only organisations of the right kind for each party ...
+    app = make_app()
     api.force_authenticate(parties.owner)
-    payload = {
-        "programme": programme.pk, "principal": "3000000", "annual_rate": "0.045", "term_months": 12,
-        "method": "equal_principal", "assets": [{"type": "patent", "id": PatentFactory(owner=parties.borrower).pk}],
-        "lender": parties.bank.pk, "insurer": parties.insurer.pk, "appraiser": parties.appraiser.pk,
-        field: OrganisationFactory(kind=wrong_kind).pk,
-    }  # fmt: skip
-    response = api.post(APPS, payload, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
-    body = refused(response, "wrong_party")
+    response = api.patch(f"{APPS}{app.pk}/", {field: OrganisationFactory(kind=wrong_kind).pk}, format="json")
+    assert response.status_code == 400 and field in response.json()
+    # ... and submitting refuses a party whose kind changed since it was named.
+    party = getattr(parties, {"lender": "bank"}.get(field, field))
+    party.kind = wrong_kind
+    party.save()
+    body = refused(act(api, parties.owner, app, "submit"), "wrong_party")
     assert message in body["detail"]
-    assert not Application.objects.filter(applicant=parties.borrower).exists()
+    assert fresh(app).state == "draft"
 
 
 def test_create_refuses_someone_elses_asset(api, parties, programme):
