@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, FloatField, Q
+from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
 from elasticsearch import ConnectionError as ESConnectionError
 from elasticsearch import NotFoundError, TransportError
 from elasticsearch_dsl import Q as EQ
@@ -71,6 +72,16 @@ def km_between(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (a[0], a[1], b[0], b[1]))
     h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
     return 6371.0 * 2 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _km_from(near: tuple[float, float]):
+    """`km_between(near, row's location)` as an SQL expression (the math functions exist on PostgreSQL, and
+    Django registers them on SQLite), so the fallback filters, sorts and pages in the database."""
+    lat0, lon0 = math.radians(near[0]), math.radians(near[1])
+    lat = Radians(Cast("latitude", FloatField()))
+    lon = Radians(Cast("longitude", FloatField()))
+    h = Power(Sin((lat - lat0) / 2), 2) + math.cos(lat0) * Cos(lat) * Power(Sin((lon - lon0) / 2), 2)
+    return 6371.0 * 2 * ASin(Sqrt(h), output_field=FloatField())
 
 
 def _facets(aggs, names) -> dict:
@@ -183,32 +194,27 @@ def _firm_rows(query: FirmQuery, *, skip: str | None = None):
             latitude__lte=Decimal(f"{lat + dlat:.6f}"),
             longitude__gte=Decimal(f"{lon - dlon:.6f}"),
             longitude__lte=Decimal(f"{lon + dlon:.6f}"),
-        )
+        )  # the bounding box (indexable), then the exact distance
+        qs = qs.alias(distance_km=_km_from(query.near)).filter(distance_km__lte=query.radius_km)
     return qs.distinct()
 
 
-def _within(query: FirmQuery, rows) -> list:
-    """Exact radius check after the bounding box (rows: (id, lat, lon, …))."""
-    if not (query.near and query.radius_km):
-        return list(rows)
-    return [
-        r for r in rows if r[1] is not None and km_between(query.near, (float(r[1]), float(r[2]))) <= query.radius_km
-    ]
-
-
 def firms_db(query: FirmQuery) -> dict:
-    ids = [r[0] for r in _within(query, _firm_rows(query).values_list("pk", "latitude", "longitude", "name"))]
-    rows = list(
-        Organisation.objects.filter(pk__in=ids)
-        .prefetch_related("services")
-        .only("pk", "name", "name_en", "kind", "city", "latitude", "longitude")
-    )
+    """The same answer as `firms_es` from the database: matching, counting, sorting, paging and facet counts
+    all in SQL (the matches are a subquery, never a list of ids in Python)."""
+    matching = Organisation.objects.filter(pk__in=_firm_rows(query).values("pk"))
+    count = matching.count()
     if query.sort == "distance" and query.near:
-        rows.sort(key=lambda o: km_between(query.near, (float(o.latitude), float(o.longitude))))
+        order = [F("distance").asc(nulls_last=True), "name", "pk"]
+        matching = matching.annotate(distance=_km_from(query.near))
     else:
-        rows.sort(key=lambda o: (o.name, o.pk))
+        order = ["name", "pk"]
     start = (query.page - 1) * query.page_size
-    page = rows[start : start + query.page_size]
+    page = (
+        matching.order_by(*order)
+        .prefetch_related("services")
+        .only("pk", "name", "name_en", "kind", "city", "latitude", "longitude")[start : start + query.page_size]
+    )
     results = []
     for org in page:
         location = {"lat": float(org.latitude), "lon": float(org.longitude)} if org.latitude is not None else None
@@ -226,18 +232,15 @@ def firms_db(query: FirmQuery) -> dict:
         results.append(item)
     facets = {}
     for name, column in (("kind", "kind"), ("city", "city"), ("service", "services__code")):
-        facet_ids = [
-            r[0] for r in _within(query, _firm_rows(query, skip=name).values_list("pk", "latitude", "longitude"))
-        ]
         counts = (
-            Organisation.objects.filter(pk__in=facet_ids)
+            Organisation.objects.filter(pk__in=_firm_rows(query, skip=name).values("pk"))
             .exclude(**{f"{column}__isnull": True})
             .values(column)
             .annotate(n=Count("pk", distinct=True))
             .order_by("-n", column)[:FACET_SIZE]
         )
         facets[name] = [{"key": c[column], "count": c["n"]} for c in counts]
-    return {"backend": "database", "count": len(ids), "results": results, "facets": facets}
+    return {"backend": "database", "count": count, "results": results, "facets": facets}
 
 
 def search_firms(query: FirmQuery) -> dict:

@@ -136,3 +136,49 @@ def test_database_fallback_has_the_same_shape(api, settings):
         api.get("/api/v1/search/suggest/", {"q": "资阳回退"}).json()["suggestions"][0]["text"] == "资阳回退专利事务所"
     )
     assert api.get(FIRMS, {"page": "x"}).status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"q": "对照"},
+        {"kind": "patent_agency"},
+        {"city": "资阳", "service": "patent_filing"},
+        {"near": "30.1222,104.6273", "radius_km": "30", "sort": "distance"},
+        {"q": "对照", "near": "30.1222,104.6273", "radius_km": "60", "sort": "distance", "page_size": "3", "page": "2"},
+    ],
+)
+def test_the_database_answers_what_elasticsearch_answers(api, rebuild, settings, params):
+    """Same matches, counts, facet counts and distance order from both backends (relevance order aside)."""
+    from ipmarket.accounts.models import Service
+
+    filing = Service.objects.get_or_create(code="patent_filing", defaults={"name": "专利申请代理"})[0]
+    spots = [("30.13", "104.63"), ("30.20", "104.70"), ("30.05", "104.50"), ("30.40", "104.90"), ("30.57", "104.07")]
+    for i, (lat, lon) in enumerate(spots * 2):
+        org = OrganisationFactory(
+            name=f"对照专利事务所{i}" if i % 2 == 0 else f"比较律师事务所{i}",
+            kind="patent_agency" if i % 3 else "law_firm",
+            city="资阳" if i < 6 else "成都",
+            latitude=lat,
+            longitude=f"{float(lon) + i / 1000:.6f}",
+        )
+        if i % 2 == 0:
+            org.services.add(filing)
+    rebuild()
+    es = api.get(FIRMS, params).json()
+    settings.ELASTICSEARCH_URL = closed_port_url()
+    db = api.get(FIRMS, params).json()
+    assert (es["backend"], db["backend"]) == ("elasticsearch", "database")
+    assert es["count"] == db["count"] > 0
+    if params.get("sort") == "distance":
+        assert [r["id"] for r in db["results"]] == [r["id"] for r in es["results"]]
+        assert [r["distance_km"] for r in db["results"]] == pytest.approx(
+            [r["distance_km"] for r in es["results"]], abs=0.05
+        )
+    else:
+        assert {r["id"] for r in db["results"]} == {r["id"] for r in es["results"]}
+    for name in ("kind", "city", "service"):
+        assert sorted(map(tuple, (f.values() for f in db["facets"][name]))) == sorted(
+            map(tuple, (f.values() for f in es["facets"][name]))
+        ), name
