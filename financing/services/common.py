@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from ipmarket.errors import GuardFailed, InvalidTransition
+from ipmarket.notifications import hooks as notification_hooks
 
 from .. import policies
 from ..models import Application, Event, Programme
@@ -61,9 +62,11 @@ def lock(application_id: int, *, with_programme: bool = False) -> Application:
 
 
 def record_event(app: Application, *, by, action: str, before: str, note: str = "") -> Event:
-    return Event.objects.create(
+    event = Event.objects.create(
         application=app, actor=by, action=action, from_state=before, to_state=app.state, note=note or ""
     )
+    notification_hooks.application_event_recorded(event)  # on commit: every party is told of a state change
+    return event
 
 
 @contextmanager

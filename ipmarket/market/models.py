@@ -1,6 +1,7 @@
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 from djmoney.models.fields import MoneyField
 
@@ -112,7 +113,7 @@ class Deal(models.Model):
         PAID = "paid", _("Paid (held by the platform)")
         RECORDED = "recorded", _("Recorded")
         RELEASED = "released", _("Released to the seller")
-        CANCELLED = "cancelled", _("Cancelled")
+        CANCELLED = "cancelled", pgettext_lazy("deal state", "Cancelled")
         REFUNDED = "refunded", _("Refunded")
 
     OPEN = (State.NEGOTIATING, State.ACCEPTED, State.PAID, State.RECORDED)

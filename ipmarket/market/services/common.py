@@ -1,4 +1,5 @@
 from ipmarket.errors import GuardFailed, InvalidTransition
+from ipmarket.notifications import hooks as notification_hooks
 
 from ..models import Event
 
@@ -16,7 +17,7 @@ def require_state(obj, field: str, action: str, actions: dict[str, list[str]]) -
 
 
 def record_event(*, listing, deal=None, actor, action: str, from_state: str, to_state: str, note: str = ""):
-    return Event.objects.create(
+    event = Event.objects.create(
         listing=listing,
         deal=deal,
         actor=actor,
@@ -25,3 +26,5 @@ def record_event(*, listing, deal=None, actor, action: str, from_state: str, to_
         to_state=to_state,
         note=note,
     )
+    notification_hooks.market_event_recorded(event)  # on commit: a deal's state change tells buyer and seller
+    return event

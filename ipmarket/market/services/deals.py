@@ -18,6 +18,7 @@ from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation, User
 from ipmarket.assets.services import asset_assign, asset_release_pledge
 from ipmarket.errors import GuardFailed
+from ipmarket.notifications import hooks as notification_hooks
 
 from .. import guards
 from ..models import Deal, Listing, Message
@@ -120,7 +121,9 @@ def inquiry_create(
         deal.price = offer
         deal.save(update_fields=["price", "updated_at"])
     kind = Message.Kind.NOTICE if open_licence else Message.Kind.INQUIRY
-    return Message.objects.create(deal=deal, kind=kind, author=by, organisation=buyer, body=message, offer=offer)
+    inquiry = Message.objects.create(deal=deal, kind=kind, author=by, organisation=buyer, body=message, offer=offer)
+    notification_hooks.inquiry_created(inquiry)  # on commit: the seller's people are told
+    return inquiry
 
 
 @transaction.atomic
