@@ -1,0 +1,52 @@
+"""/statistics/ and /statistics/<table>.csv: both read the latest snapshot only (one query)."""
+
+import csv
+from decimal import Decimal, InvalidOperation
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from ipmarket.formats import cny
+
+from . import selectors
+from .tables import BUILDERS, build_tables
+
+
+@require_safe
+def statistics_page(request):
+    snapshot = selectors.latest_snapshot()
+    context = {
+        "snapshot": snapshot,
+        "totals": snapshot.figures["totals"] if snapshot else None,
+        "tables": build_tables(snapshot.figures) if snapshot else [],
+        "loans_disbursed_text": cny(snapshot.figures["totals"]["loans_disbursed"]) if snapshot else "",
+    }
+    return render(request, "statistics/statistics.html", context)
+
+
+@require_safe
+def statistics_csv(request, table: str):
+    build = BUILDERS.get(table)
+    if build is None:
+        raise Http404("No such table.")
+    snapshot = selectors.latest_snapshot()
+    if snapshot is None:
+        raise Http404("The statistics have not been computed yet.")
+    data = build(snapshot.figures)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{snapshot.on:%Y%m%d}-{data.csv_name}"'
+    response.write("\ufeff")  # byte order mark: Excel then reads the file as UTF-8 (Chinese names)
+    writer = csv.writer(response)
+    writer.writerows([_csv_safe(value) for value in row] for row in data.csv_rows())
+    return response
+
+
+def _csv_safe(value):
+    """Text a spreadsheet would run as a formula (a name starting with =, +, - or @) is quoted with '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        try:
+            Decimal(value)
+        except InvalidOperation:
+            return "'" + value
+    return value
