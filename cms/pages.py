@@ -19,7 +19,10 @@ def ensure_home_page() -> HomePage:
 
     Wagtail's first migration creates a plain welcome page; it is replaced.
     """
-    home = HomePage.objects.first()
+    default_locale, _ = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    home = HomePage.objects.filter(locale=default_locale).order_by("path").first()
     if home is None:
         root = Page.get_first_root_node() or _recreate_root()
         page = HomePage(

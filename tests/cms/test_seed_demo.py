@@ -68,10 +68,21 @@ def test_demo_people_and_their_roles(seeded):
     assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
 
 
+def cms_counts():
+    from wagtail.models import Locale, Page, Revision
+
+    from cms.models import PartnerOrganisation, SiteSettings
+
+    return (Page.objects.count(), Revision.objects.count(), Locale.objects.count(),
+            PartnerOrganisation.objects.count(), SiteSettings.objects.count())  # fmt: skip
+
+
 def test_second_run_adds_nothing_and_scale_adds_more(seeded):
     counts = (Organisation.objects.count(), User.objects.count(), Membership.objects.count())
+    pages = cms_counts()
     call_command("seed_demo", "--with-users", verbosity=0)
     assert (Organisation.objects.count(), User.objects.count(), Membership.objects.count()) == counts
+    assert cms_counts() == pages
     call_command("seed_demo", "--scale", "2", verbosity=0)
     assert Organisation.objects.count() >= 600
 
@@ -118,3 +129,32 @@ def test_demo_enterprises_hold_unlisted_patents_and_published_listings(seeded):
         ]
         assert len(free) >= 5, username
         assert Listing.objects.filter(seller=org, status="published").count() >= 2, username
+
+
+def test_cms_pages_in_chinese_with_english_home_and_guides(seeded):
+    from wagtail.models import Site
+
+    from cms.models import FaqPage, GuidePage, HomePage, NewsPage, PartnerOrganisation, PolicyPage, SiteSettings
+
+    site = Site.objects.get(is_default_site=True)
+    home = site.root_page.specific
+    assert isinstance(home, HomePage) and home.locale.language_code == "zh-hans"
+    assert home.get_translation_or_none(home.locale.__class__.objects.get(language_code="en")).live
+    news = NewsPage.objects.live().filter(locale=home.locale)
+    assert news.count() >= 4 and all(article.tags.exists() for article in news)
+    announcement = news.get(slug="ziyang-ip-pledge-risk-compensation")
+    text = str(announcement.body)
+    assert "资阳" in announcement.title and "质押" in announcement.title
+    assert "银行贷款+保险+财政风险补偿" in text and "风险补偿资金承担40%" in text
+    policy = PolicyPage.objects.live().get(locale=home.locale)
+    assert policy.programme.slug == "ziyang-ip-pledge"
+    guides = GuidePage.objects.live()
+    assert sorted(g.slug for g in guides.filter(locale=home.locale)) == [
+        "open-licensing-guide",
+        "pledge-financing-guide",
+    ]
+    assert guides.filter(locale__language_code="en").count() == 2
+    assert FaqPage.objects.live().filter(locale=home.locale).exists()
+    assert PartnerOrganisation.objects.filter(kind="bank").exists()
+    settings_row = SiteSettings.for_site(site)
+    assert settings_row.contact_phone and settings_row.icp_number and settings_row.footer_text_en

@@ -5,7 +5,8 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.pages import ensure_home_page
+from cms import demo as cms_demo
+from cms.statistics.services import statistics_refresh
 from financing import demo as financing_demo
 from financing.models import Application, Programme
 from ipmarket.accounts import demo as accounts_demo
@@ -49,7 +50,8 @@ class Command(BaseCommand):
             people = self.step("people", accounts_demo.seed_people, orgs)
             self.step("deals", market_demo.seed_deals, people, orgs)
             self.step("applications", financing_demo.seed_applications, programme, orgs, people)
-        self.step("pages", ensure_home_page)
+        self.step("pages", cms_demo.seed_pages)
+        self.step("statistics", statistics_refresh)
         counts = {
             "organisations": Organisation.objects.count(),
             "people": User.objects.count(),
