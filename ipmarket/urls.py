@@ -27,6 +27,8 @@ urlpatterns = [
     path("market/", include("ipmarket.market.urls")),
     path("payments/", include("ipmarket.payments.urls")),
     path("financing/", include("financing.urls")),
+    path("inbox/", include("ipmarket.notifications.urls")),
+    path("statistics/", include("cms.statistics.urls")),
 ]
 
 if settings.DEBUG:
@@ -34,6 +36,8 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+# /sitemap.xml and /robots.txt, then the CMS pages (the catch-all, last).
+urlpatterns.append(path("", include("cms.urls")))
 urlpatterns.append(path("", include(wagtail_urls)))
 
 handler404 = "ipmarket.views.page_not_found"

@@ -52,11 +52,11 @@ FIRM_FIELDS = {
 }
 IP_FIELDS = {
     "q": gettext_lazy("Search"),
-    "type": gettext_lazy("Type"),
+    "type": gettext_lazy("Patent or trademark"),
     "deal_type": gettext_lazy("Deal type"),
     "ipc": gettext_lazy("IPC code or prefix"),
     "city": gettext_lazy("City"),
-    "kind": gettext_lazy("Kind"),
+    "kind": gettext_lazy("Kind of right"),
     "status": gettext_lazy("Legal status"),
     "page": gettext_lazy("Page"),
     "page_size": gettext_lazy("Results per page"),
@@ -346,11 +346,13 @@ def ip_list(request):
     }
     path, text, values = reverse("ip-home"), cleaned.text, cleaned.values
     facets = [
-        _facet("type", _("Type"), result["facets"]["type"], values["type"], lambda k: IP_TYPES.get(k, k), path, text),
+        _facet("type", IP_FIELDS["type"], result["facets"]["type"], values["type"], lambda k: IP_TYPES.get(k, k),
+               path, text),
         _facet("deal_type", _("Offered for"), result["facets"]["deal_type"], values["deal_type"],
                lambda k: DEAL_TYPES.get(k, k), path, text),
         _facet("city", _("Owner's city"), result["facets"]["city"], values["city"], city_label, path, text),
-        _facet("kind", _("Kind"), result["facets"]["kind"], values["kind"], lambda k: IP_KINDS.get(k, k), path, text),
+        _facet("kind", IP_FIELDS["kind"], result["facets"]["kind"], values["kind"], lambda k: IP_KINDS.get(k, k),
+               path, text),
         _facet("status", _("Legal status"), result["facets"]["status"], values["status"], _status_label, path, text),
     ]  # fmt: skip
     chips = _chips(facets)

@@ -50,12 +50,17 @@ INSTALLED_APPS = [
     "ipmarket.assets",
     "ipmarket.market",
     "ipmarket.payments",
+    "ipmarket.notifications",
     "cms",
+    "cms.statistics",
     "search",
     "financing",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.contrib.sitemaps",
+    "wagtail.locales",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -115,6 +120,9 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ipmarket.context_processors.site",
+                "ipmarket.notifications.context_processors.inbox",
+                "wagtail.contrib.settings.context_processors.settings",
+                "cms.context_processors.site_chrome",
             ],
         },
     },
@@ -173,6 +181,10 @@ WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="知识产权运营与质押融
 WAGTAILADMIN_BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Pages in two languages (docs/cms.md): Wagtail locales zh-hans (default) and en, copied for translation
+# with wagtail.contrib.simple_translation; both languages share the same URLs (the language cookie chooses).
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 
 # REST API
 REST_FRAMEWORK = {
@@ -265,11 +277,36 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ipmarket.assets.tasks.resume_stalled_patent_imports",
         "schedule": 300.0,
     },
+    # The public statistics page: every table recomputed into today's snapshot (cms/statistics).
+    "cms-statistics-refresh": {"task": "cms.statistics.tasks.refresh_statistics", "schedule": crontab(minute=15)},
     # The webhook outbox: events stored while the broker was down are processed once it is back.
     "payments-replay-unprocessed-stripe-events": {
         "task": "ipmarket.payments.tasks.replay_unprocessed_events",
         "schedule": 300.0,
     },
+    # Notifications: daily reminders (after the financing and asset jobs of the night), each idempotent;
+    # hourly, notifications of events whose task was lost and emails still pending.
+    "notifications-repayments-due": {
+        "task": "ipmarket.notifications.tasks.remind_repayments_due",
+        "schedule": crontab(hour=8, minute=0),
+    },
+    "notifications-overdue": {
+        "task": "ipmarket.notifications.tasks.remind_overdue",
+        "schedule": crontab(hour=8, minute=5),
+    },
+    "notifications-annual-fees": {
+        "task": "ipmarket.notifications.tasks.remind_annual_fees",
+        "schedule": crontab(hour=8, minute=10),
+    },
+    "notifications-trademark-renewals": {
+        "task": "ipmarket.notifications.tasks.remind_trademark_renewals",
+        "schedule": crontab(hour=8, minute=15),
+    },
+    "notifications-collateral-at-risk": {
+        "task": "ipmarket.notifications.tasks.alert_collateral_at_risk",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    "notifications-catch-up": {"task": "ipmarket.notifications.tasks.catch_up", "schedule": crontab(minute=20)},
 }
 
 # Stripe (tests point STRIPE_API_BASE at stripe-mock).

@@ -116,7 +116,7 @@ def test_bad_filter_values_are_ignored_with_a_note_never_a_500(en, rebuild):
     html = page_html(en, "/ip/", {"type": "rocket", "ipc": "火星", "page": "x", "page_size": "-1"})
     assert "一种装置" in html
     assert "were not understood and were ignored" in html
-    for field in ("Type “rocket”", "IPC code or prefix “火星”", "Page “x”", "Results per page “-1”"):
+    for field in ("Patent or trademark “rocket”", "IPC code or prefix “火星”", "Page “x”", "Results per page “-1”"):
         assert field in html, field
 
 

@@ -76,8 +76,12 @@ def test_submit_refuses_an_application_without_assets(api, parties, make_app):
 
 @pytest.mark.parametrize(
     ("field", "wrong_kind", "message"),
-    [("lender", "insurer", "不是银行"), ("insurer", "bank", "不是保险公司"), ("appraiser", "law_firm", "不是资产评估机构")],
-)  # fmt: skip
+    [
+        ("lender", "insurer", "不是银行"),
+        ("insurer", "bank", "不是保险公司"),
+        ("appraiser", "law_firm", "不是资产评估机构"),
+    ],
+)
 def test_a_party_of_the_wrong_kind_is_refused(api, parties, make_app, field, wrong_kind, message):
     # The API takes only organisations of the right kind for each party ...
     app = make_app()

@@ -389,7 +389,7 @@ def test_ip_filters_and_facets(en, ip):
 def test_ip_bad_parameters_and_old_owner_links(en, ip):
     page = get(en, "/ip/", {"type": "rocket", "ipc": "Z99", "deal_type": "gift", "page": "x", "city": "资阳"})
     said = notes(page)
-    for field in ("Type “rocket”", "IPC code or prefix “Z99”", "Deal type “gift”", "Page “x”"):
+    for field in ("Patent or trademark “rocket”", "IPC code or prefix “Z99”", "Deal type “gift”", "Page “x”"):
         assert field in said, field
     assert titles(page) == {"锂电池隔膜", "停业装置", "锂都"}
     response = en.get("/ip/", {"owner": ip["battery"].owner_id})
