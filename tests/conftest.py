@@ -1,6 +1,7 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests.browser import browser, page  # noqa: F401 (fixtures shared by every browser test)
 from tests.factories import OrganisationFactory, member_of
 
 

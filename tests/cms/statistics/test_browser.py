@@ -7,7 +7,6 @@ from django.conf import settings
 from django.utils import timezone
 
 from cms.statistics.services import statistics_refresh
-from tests.e2e.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.factories import ListingFactory, OrganisationFactory, PatentFactory, TrademarkFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]

@@ -1,3 +1,6 @@
+"""Chromium through Playwright for the browser tests, one browser per test session (imported by
+tests/conftest.py, so tests outside tests/e2e share it: Playwright's sync API allows one at a time)."""
+
 import os
 
 import pytest
