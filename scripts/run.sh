@@ -40,9 +40,11 @@ fi
 [ "$es_started" = maybe ] && es_started=no
 
 $PY manage.py migrate --noinput
-if [ ! -f var/.demo-seeded ]; then
+# seed_demo is idempotent: it runs again (adding only what is missing) when the demo data grew since.
+DEMO_DATA_VERSION=2  # 2: CMS pages, statistics
+if [ "$(cat var/.demo-seeded 2>/dev/null)" != "$DEMO_DATA_VERSION" ]; then
   $PY manage.py seed_demo --with-users
-  touch var/.demo-seeded
+  echo "$DEMO_DATA_VERSION" >var/.demo-seeded
   rm -f var/.search-built
 fi
 if curl -fsS --max-time 3 "${ELASTICSEARCH_URL:-$local_es}" >/dev/null 2>&1; then
