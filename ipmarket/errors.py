@@ -1,5 +1,11 @@
 """Errors raised by services, independent of the API. `ipmarket/api/exceptions.py` maps them:
-GuardFailed → 400 `{"detail", "code"}`, InvalidTransition → 409 with the allowed actions."""
+GuardFailed → 400 `{"detail", "code"}`, InvalidTransition → 409 with the allowed actions; the pages
+show them with `refusal_text`."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 
 
 class GuardFailed(Exception):
@@ -27,3 +33,23 @@ class PaymentUnavailable(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+# What a page catches from a service and shows as a message instead of an error page.
+REFUSALS = (GuardFailed, InvalidTransition, PaymentUnavailable, ValidationError, PermissionDenied)
+
+
+def refusal_text(exc: Exception, state_label: Callable[[str], str]) -> str:
+    """A refusal (one of REFUSALS) in words for the page; `state_label` names the state of an invalid
+    transition. Anything else is raised again."""
+    if isinstance(exc, GuardFailed | PaymentUnavailable):
+        return exc.reason
+    if isinstance(exc, InvalidTransition):
+        return _("This is not possible now: the state is “%(state)s”. Reload the page to see what changed.") % {
+            "state": state_label(exc.state)
+        }
+    if isinstance(exc, ValidationError):
+        return " ".join(exc.messages)
+    if isinstance(exc, PermissionDenied):
+        return str(exc) or _("You may not do this.")
+    raise exc

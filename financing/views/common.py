@@ -3,11 +3,10 @@ the figures (loan-to-value, pool standing) shown on several pages."""
 
 from decimal import Decimal
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from ipmarket.errors import GuardFailed, InvalidTransition
+from ipmarket.errors import refusal_text
 from ipmarket.formats import cny
 
 from .. import guards, money, services
@@ -15,7 +14,6 @@ from ..forms import percent
 from ..models import Application
 
 S = Application.State
-REFUSALS = (GuardFailed, InvalidTransition, ValidationError, PermissionDenied)
 
 # --- words -----------------------------------------------------------------------------------------
 
@@ -170,18 +168,7 @@ def programme_name(programme) -> str:
 
 def error_text(exc) -> str:
     """A refusal from a service, in words for the page."""
-    if isinstance(exc, GuardFailed):
-        return exc.reason
-    if isinstance(exc, InvalidTransition):
-        state = S(exc.state).label if exc.state in S.values else exc.state
-        return _("This is not possible now: the state is “%(state)s”. Reload the page to see what changed.") % {
-            "state": state
-        }
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    if isinstance(exc, PermissionDenied):
-        return str(exc) or _("You may not do this.")
-    raise exc
+    return refusal_text(exc, lambda state: S(state).label if state in S.values else state)
 
 
 # --- numbers shown on the pages -------------------------------------------------------------------

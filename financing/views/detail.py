@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipmarket.accounts import policies as people
+from ipmarket.errors import REFUSALS
 from ipmarket.formats import cny
 
 from .. import guards, policies, selectors, services
@@ -16,7 +17,7 @@ from ..forms import DocumentForm, action_form, percent
 from ..models import Application, Claim
 from ..services import days_past_due
 from . import common
-from .common import REFUSALS, S, error_text, ltv_figures, next_step, programme_name
+from .common import S, error_text, ltv_figures, next_step, programme_name
 
 
 def _sides(user, app: Application) -> set[str]:

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from ipmarket.accounts import policies as people
 from ipmarket.accounts.models import Organisation
 from ipmarket.accounts.selectors import organisations_of, organisations_visible_to
-from ipmarket.errors import GuardFailed
+from ipmarket.errors import REFUSALS, GuardFailed
 from ipmarket.formats import cny
 
 from .. import money, selectors, services
 from ..forms import ApplicationForm, QuoteForm, asset_key, fraction, percent, pledgeable_assets
 from ..models import Application
-from .common import REFUSALS, error_text, programme_name
+from .common import error_text, programme_name
 
 
 def _form_kwargs(user, enterprises) -> dict:

@@ -10,7 +10,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,7 +22,7 @@ from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation
 from ipmarket.accounts.selectors import organisations_of
 from ipmarket.assets.models import PatentClassification
-from ipmarket.errors import GuardFailed, InvalidTransition, PaymentUnavailable
+from ipmarket.errors import REFUSALS, refusal_text
 from ipmarket.formats import cny
 
 from . import guards, selectors, services
@@ -73,21 +72,7 @@ WAITING = {  # why an action is not possible yet (the deal is earlier in its pat
 
 def _error_text(exc) -> str:
     """A refusal from a service, in words for the page."""
-    if isinstance(exc, GuardFailed | PaymentUnavailable):
-        return exc.reason
-    if isinstance(exc, InvalidTransition):
-        state = State(exc.state).label if exc.state in State.values else Listing.Status(exc.state).label
-        return _("This is not possible now: the state is “%(state)s”. Reload the page to see what changed.") % {
-            "state": state
-        }
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    if isinstance(exc, PermissionDenied):
-        return str(exc) or _("You may not do this.")
-    raise exc
-
-
-REFUSALS = (GuardFailed, InvalidTransition, PaymentUnavailable, ValidationError, PermissionDenied)
+    return refusal_text(exc, lambda state: State(state).label if state in State.values else Listing.Status(state).label)
 
 
 # --- listings ----------------------------------------------------------------------
