@@ -2,11 +2,12 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from ipmarket.api.docs import SwaggerView
 from ipmarket.health import healthz
 
 urlpatterns = [
@@ -19,7 +20,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("api/v1/", include("ipmarket.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", SwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     # /firms/, /firms/<id>/ and /ip/ (exactly): the search pages, before the /ip/ detail pages below.
     path("", include("search.urls")),
     path("ip/imports/", include("ipmarket.assets.import_urls")),

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils import timezone
 
+from ipmarket import limits
+
 
 class PendingChange(models.Model):
     """The outbox of the search index: a document to (re)index or remove, written in the same
@@ -11,7 +13,7 @@ class PendingChange(models.Model):
     doc_id = models.CharField(max_length=40)
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
     attempts = models.PositiveIntegerField(default=0)
-    last_error = models.TextField(blank=True)
+    last_error = models.TextField(blank=True, **limits.text_limit(limits.SYSTEM_ERROR))
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["index", "doc_id"], name="one_pending_change_per_document")]

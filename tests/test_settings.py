@@ -1,5 +1,6 @@
 """Production settings refuse to start without SECRET_KEY and pass `check --deploy`; migrations are committed."""
 
+import json
 import os
 import subprocess
 import sys
@@ -45,3 +46,30 @@ def test_production_passes_check_deploy():
 @pytest.mark.django_db
 def test_migrations_are_committed():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+PRODUCTION = {
+    "DJANGO_SETTINGS_MODULE": "ipmarket.settings.production",
+    "SECRET_KEY": "k9#Qz2!vL8@wXy4$Rt6^Pm1&Nb3*Hc5(Jd7)Fe0-Gs_Ua+Ib=Oc",
+    "ALLOWED_HOSTS": "ip.example.cn",
+}
+HEADERS_OF_AN_ANSWER = """
+import json
+from django.test import Client
+response = Client().get("/robots.txt", secure=True, headers={"host": "ip.example.cn"})
+print(json.dumps({"status": response.status_code, **dict(response.headers)}))
+"""
+
+
+def test_production_answers_with_the_security_headers():
+    result = manage("shell", "-c", HEADERS_OF_AN_ANSWER, env_overrides=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    headers = json.loads(result.stdout.strip().splitlines()[-1])
+    assert headers["status"] == 200
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains; preload"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    csp = headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
 from cms import chrome
+from ipmarket import limits
 
 
 def other_language(language: str) -> str:
@@ -53,7 +54,7 @@ class PageSummaryMixin(models.Model):
     """A short summary shown in lists and used as the meta description when the page has no search description
     (cms/templates/cms/base_page.html)."""
 
-    summary = models.TextField(_("summary"), max_length=400, blank=True)
+    summary = models.TextField(_("summary"), blank=True, **limits.text_limit(limits.SUMMARY))
 
     class Meta:
         abstract = True

@@ -6,12 +6,13 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from cms.blocks import faq_blocks
+from ipmarket import limits
 
 from .base import SitePage
 
 
 class FaqPage(SitePage):
-    intro = RichTextField(_("introduction"), blank=True)
+    intro = RichTextField(_("introduction"), blank=True, **limits.text_limit(limits.ABSTRACT))
     body = StreamField(faq_blocks(), verbose_name=_("questions"), blank=True)
 
     content_panels = SitePage.content_panels + [FieldPanel("intro"), FieldPanel("body")]

@@ -5,13 +5,15 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
+from ipmarket import limits
+
 from .base import SitePage
 
 
 class HomePage(SitePage):
     """The site's front page: search box, key figures, latest news, featured listings, the four areas."""
 
-    intro = RichTextField(_("introduction"), blank=True)
+    intro = RichTextField(_("introduction"), blank=True, **limits.text_limit(limits.ABSTRACT))
 
     content_panels = SitePage.content_panels + [FieldPanel("intro")]
     search_fields = SitePage.search_fields + [index.SearchField("intro")]

@@ -12,6 +12,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from cms.blocks import body_blocks
+from ipmarket import limits
 
 from .base import PageSummaryMixin, SitePage
 
@@ -19,7 +20,7 @@ NEWS_PER_PAGE = 10
 
 
 class NewsIndexPage(SitePage):
-    intro = RichTextField(_("introduction"), blank=True)
+    intro = RichTextField(_("introduction"), blank=True, **limits.text_limit(limits.ABSTRACT))
 
     content_panels = SitePage.content_panels + [FieldPanel("intro")]
     parent_page_types = ["cms.HomePage"]

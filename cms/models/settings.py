@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from ipmarket import limits
+
 
 @register_setting(icon="site")
 class SiteSettings(BaseSiteSetting):
@@ -13,8 +15,8 @@ class SiteSettings(BaseSiteSetting):
     contact_email = models.EmailField(_("contact email"), blank=True)
     address = models.CharField(_("address"), max_length=300, blank=True)
     address_en = models.CharField(_("address in English"), max_length=300, blank=True)
-    footer_text = models.TextField(_("footer text"), blank=True)
-    footer_text_en = models.TextField(_("footer text in English"), blank=True)
+    footer_text = models.TextField(_("footer text"), blank=True, **limits.text_limit(limits.FOOTER))
+    footer_text_en = models.TextField(_("footer text in English"), blank=True, **limits.text_limit(limits.FOOTER))
     icp_number = models.CharField(
         _("ICP filing number"), max_length=100, blank=True, help_text=_("e.g. 蜀ICP备12345678号-1")
     )

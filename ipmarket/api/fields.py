@@ -55,3 +55,15 @@ class MoneyField(serializers.Field):
         if amount > MAX_AMOUNT:
             self.fail("too_large")
         return Money(amount, "CNY")
+
+
+class DecimalString(serializers.DecimalField):
+    """A decimal given as a JSON string (`"0.0435"`), as the schema says: a JSON number is refused, as for money
+    (a float is not exact, and a client should not learn that numbers happen to work)."""
+
+    default_error_messages = {"not_a_string": _('Give this number as a decimal string, e.g. "0.0435".')}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("not_a_string")
+        return super().to_internal_value(data)

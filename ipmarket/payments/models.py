@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
+from ipmarket import limits
+
 stripe_account_id_validator = RegexValidator(
     r"^acct_[A-Za-z0-9]{1,250}$", _("A Stripe account id looks like “acct_1Nv0FGQ9RKHgCVdK”.")
 )
@@ -22,7 +24,7 @@ class StripeEvent(models.Model):
     processed_at = models.DateTimeField(_("processed at"), null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(_("processing attempts"), default=0)
     last_attempt_at = models.DateTimeField(_("last attempt at"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
+    last_error = models.TextField(_("last error"), blank=True, **limits.text_limit(limits.SYSTEM_ERROR))
 
     class Meta:
         ordering = ["-received_at", "-id"]

@@ -1,6 +1,5 @@
 """The Stripe webhook: verify, store once, enqueue on commit, answer fast."""
 
-import json
 import logging
 
 import stripe
@@ -9,6 +8,8 @@ from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+
+from ipmarket.api.parsers import loads_bounded
 
 from .services import stripe_event_record
 
@@ -21,7 +22,7 @@ def _error(status: int, code: str, detail: str) -> JsonResponse:
 
 def _parse_event(body: bytes) -> dict | None:
     try:
-        event = json.loads(body)
+        event = loads_bounded(body)  # a body nested too deeply is malformed too (not a RecursionError)
     except ValueError:
         return None
     if not isinstance(event, dict) or event.get("object") != "event":

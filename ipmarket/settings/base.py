@@ -5,10 +5,12 @@ environment variable read here.
 """
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -73,7 +75,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -91,6 +93,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ipmarket.middleware.ContentSecurityPolicyMiddleware",  # django-csp, with the few per-path additions
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ipmarket.middleware.ChineseFirstMiddleware",
@@ -100,7 +103,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ipmarket.middleware.DatabaseBusyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the 429 page
 ]
 
 ROOT_URLCONF = "ipmarket.urls"
@@ -130,10 +135,26 @@ TEMPLATES = [
 
 # Database: SQLite under var/ unless DATABASE_URL says otherwise.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+# A request that waits this long for a lock (a row another request holds) gives up: 503 with Retry-After
+# (ipmarket.middleware.DatabaseBusyMiddleware), never a 500 nor a worker stuck for minutes.
+DATABASE_LOCK_TIMEOUT = env.int("DATABASE_LOCK_TIMEOUT", default=10)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # No JIT: it buys an OLTP app nothing, and with poor estimates (fresh tables) compiling a wide join
     # took minutes in the test suite.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c jit=off -c lock_timeout={DATABASE_LOCK_TIMEOUT * 1000}"
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # `make run` under concurrent writes: readers and one writer at a time (WAL), a transaction takes the
+    # write lock when it begins (IMMEDIATE: no deadlock when two readers both want to write, which SQLite
+    # answers "database is locked" at once), and a writer waits its turn up to the busy timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": DATABASE_LOCK_TIMEOUT,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -170,6 +191,49 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# --- Security headers ------------------------------------------------------------------------------------
+# Content-Security-Policy (django-csp 4): every script, style, font and image is served by the site itself, so
+# no inline script or style runs and no other origin is reached — except what the paths of
+# CONTENT_SECURITY_POLICY_BY_PATH need (ipmarket.middleware.ContentSecurityPolicyMiddleware).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+CONTENT_SECURITY_POLICY_BY_PATH = {
+    # The pay step of a deal: Stripe requires Stripe.js from js.stripe.com (PCI), with its frames and API.
+    "/market/deals/": {
+        "update": {
+            "script-src": ["https://js.stripe.com"],
+            "frame-src": ["https://js.stripe.com", "https://hooks.stripe.com"],
+            "connect-src": ["https://api.stripe.com"],
+        }
+    },
+    # The Wagtail admin (staff only): Wagtail 8 still writes inline scripts (inline panels, date choosers) and
+    # style attributes; its page preview is a frame of the admin itself.
+    "/admin/": {
+        "update": {"script-src": [UNSAFE_INLINE], "style-src": [UNSAFE_INLINE], "img-src": ["blob:"]},
+        "replace": {"frame-ancestors": [SELF]},
+    },
+}
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars from gravatar.com in the admin
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call from the admin to releases.wagtail.io
+# SecurityMiddleware's headers (production adds HSTS and the secure cookies).
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
 # Email: EMAIL_URL such as smtp://user:pass@host:587 (console in development).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ipmarket@localhost")
@@ -190,14 +254,20 @@ WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 REST_FRAMEWORK = {
     # Token first so that an anonymous caller gets 401 (with WWW-Authenticate).
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "ipmarket.accounts.auth.ApiTokenAuthentication",  # our token model (ipmarket/accounts/auth.py)
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON nested at most 32 deep (ipmarket/api/parsers.py), forms and uploads.
+    "DEFAULT_PARSER_CLASSES": [
+        "ipmarket.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "ipmarket.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["ipmarket.api.filters.FilterBackend"],  # ids and booleans strict
+    "DEFAULT_SCHEMA_CLASS": "ipmarket.api.schema.AutoSchema",  # error answers, optional auth, nullables
     "EXCEPTION_HANDLER": "ipmarket.api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
@@ -210,6 +280,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "PREPROCESSING_HOOKS": ["ipmarket.api.schema.only_public_api"],
+    # Separate request and response components: a request then says what it must carry (non-blank strings,
+    # no read-only fields) and a response what it holds (nullable columns, read-only fields).
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # Health checks: name -> dotted path of a callable returning True when up.
@@ -359,3 +432,21 @@ WAGTAILSEARCH_BACKENDS = {
         },
     }
 }
+
+# --- Sign-in and API tokens (ipmarket/accounts/auth.py) ---------------------------------------------------
+# django-axes counts failed sign-ins (page, Wagtail admin, API token) per username and client address; after
+# AXES_FAILURE_LIMIT of them that username is refused from that address (429 with Retry-After) until
+# AXES_COOLOFF_MINUTES pass without a new attempt. The address is REMOTE_ADDR (behind a proxy: the proxy's).
+AUTHENTICATION_BACKENDS = [
+    "ipmarket.accounts.auth.SignInThrottleBackend",  # axes, first
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=max(1, env.int("AXES_COOLOFF_MINUTES", default=15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "ipmarket.accounts.auth.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
+# API tokens (ApiTokenAuthentication) are bound to the password: revoked when it changes or the person or a
+# membership is deactivated; API_TOKEN_LIFETIME_HOURS > 0 also expires tokens that old (0: no expiry).
+API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=0)

@@ -1,0 +1,139 @@
+"""Security headers on every answer: a Content-Security-Policy without unsafe-inline (the Wagtail admin's
+exception confined to /admin/), and the headers `check --deploy` asks for; the pages carry no inline script,
+style or event handler that such a policy would block."""
+
+from html.parser import HTMLParser
+
+import pytest
+from django.core.management import call_command
+
+from ipmarket.accounts.models import User
+from ipmarket.assets.models import Patent
+from ipmarket.market.models import Deal, Listing
+
+pytestmark = pytest.mark.django_db
+
+DATA_SCRIPT_TYPES = {"application/json", "application/ld+json"}  # data, never run
+
+
+def policy(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    return {d.split()[0]: d.split()[1:] for d in (part.strip() for part in header.split(";")) if d}
+
+
+class InlineCode(HTMLParser):
+    """What a policy without 'unsafe-inline' blocks: inline scripts, <style>, style="" and on…="" attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.found, self._script = [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and not attrs.get("src") and attrs.get("type") not in DATA_SCRIPT_TYPES:
+            self._script = self.getpos()
+        if tag == "style":
+            self.found.append(f"<style> at line {self.getpos()[0]}")
+        for name in attrs:
+            if name == "style" or name.startswith("on"):
+                self.found.append(f'<{tag} {name}="{attrs[name]}"> at line {self.getpos()[0]}')
+
+    def handle_data(self, data):
+        if self._script and data.strip():
+            self.found.append(f"inline <script> at line {self._script[0]}: {data.strip()[:80]}")
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._script = None
+
+
+def inline_code(html: str) -> list[str]:
+    parser = InlineCode()
+    parser.feed(html)
+    return parser.found
+
+
+def assert_strict_policy(response, where):
+    directives = policy(response)
+    assert directives["default-src"] == ["'self'"], where
+    for directive in ("script-src", "style-src"):
+        assert "'unsafe-inline'" not in directives[directive], (where, directive)
+        assert "'unsafe-eval'" not in directives[directive], (where, directive)
+    assert directives["object-src"] == ["'none'"], where
+    assert directives["base-uri"] == ["'self'"], where
+    assert directives["form-action"] == ["'self'"], where
+    assert directives["frame-ancestors"] == ["'none'"], where
+    assert set(directives["img-src"]) == {"'self'", "data:"}, where
+    assert "*" not in " ".join(sum(directives.values(), [])), where
+
+
+def assert_security_headers(response, where):
+    assert response["X-Content-Type-Options"] == "nosniff", where
+    assert response["Referrer-Policy"] == "same-origin", where
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin", where
+    assert response["X-Frame-Options"] == "DENY", where
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", "--with-users", verbosity=0)
+
+
+def test_pages_have_a_strict_policy_and_no_inline_code(client, demo):
+    listing = Listing.objects.filter(status="published").order_by("pk").first()
+    patent = Patent.objects.order_by("pk").first()
+    public = ["/", "/ip/", "/market/", "/firms/", f"/market/{listing.pk}/", f"/ip/patents/{patent.pk}/",
+              "/statistics/", "/accounts/login/", "/api/docs/", "/no-such-page/"]  # fmt: skip
+    signed_in = ["/financing/", "/financing/applications/new/", "/inbox/", f"/market/{listing.pk}/"]
+    for path in public:
+        response = client.get(path)
+        assert response.status_code in (200, 404), (path, response.status_code)
+        assert_strict_policy(response, path)
+        assert_security_headers(response, path)
+        assert inline_code(response.content.decode()) == [], path
+    client.force_login(User.objects.get(username="enterprise1"))
+    for path in signed_in:
+        response = client.get(path)
+        assert response.status_code == 200, (path, response.status_code)
+        assert_strict_policy(response, path)
+        assert inline_code(response.content.decode()) == [], path
+
+
+def test_the_swagger_ui_script_is_served_separately(client):
+    page = client.get("/api/docs/")
+    assert inline_code(page.content.decode()) == []
+    script = client.get("/api/docs/?script=")
+    assert script.status_code == 200 and script["Content-Type"].startswith("application/javascript")
+    assert "SwaggerUIBundle" in script.content.decode()
+
+
+def test_only_the_pay_step_may_load_stripe(client, demo):
+    deal = Deal.objects.order_by("pk").first()
+    client.force_login(User.objects.get(username="enterprise1" if deal.buyer.memberships.filter(
+        user__username="enterprise1").exists() else "enterprise2"))  # fmt: skip
+    response = client.get(f"/market/deals/{deal.pk}/")
+    assert response.status_code == 200
+    directives = policy(response)
+    assert "https://js.stripe.com" in directives["script-src"] and "'unsafe-inline'" not in directives["script-src"]
+    assert "https://api.stripe.com" in directives["connect-src"]
+    assert "https://js.stripe.com" not in policy(client.get("/market/"))["script-src"]
+
+
+def test_the_wagtail_admin_alone_allows_inline_code(client, demo):
+    client.force_login(User.objects.get(username="admin"))
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    directives = policy(response)
+    assert "'unsafe-inline'" in directives["script-src"] and "'unsafe-inline'" in directives["style-src"]
+    assert directives["frame-ancestors"] == ["'self'"]  # the page preview is a frame of the admin
+    assert directives["object-src"] == ["'none'"] and directives["base-uri"] == ["'self'"]
+    assert_security_headers(response, "/admin/")
+    # The prefix is /admin/ exactly: a public path that merely starts alike keeps the strict policy.
+    assert_strict_policy(client.get("/administration-guide/"), "/administration-guide/")
+
+
+def test_api_answers_and_errors_carry_the_headers(api):
+    for path in ["/api/v1/listings/", "/api/v1/no-such-thing/", "/api/schema/", "/healthz"]:
+        response = api.get(path)
+        assert_strict_policy(response, path)
+        assert_security_headers(response, path)
