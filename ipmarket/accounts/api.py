@@ -1,13 +1,20 @@
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from ipmarket.api.filters import MineFilterSet
 
 from . import policies, selectors, services
-from .models import Organisation, Service
+from .auth import signin_locked, token_signin_succeeded
+from .models import Organisation, OrganisationEvent, Service
 
 
 class LocationSerializer(serializers.Serializer):
@@ -52,6 +59,30 @@ class OrganisationSerializer(serializers.ModelSerializer):
             values["latitude"] = location.get("lat")
             values["longitude"] = location.get("lon")
         return values
+
+
+class OrganisationEventSerializer(serializers.ModelSerializer):
+    """`field` (an identity field) or `action` (the other one null); `person` names the member concerned."""
+
+    actor = serializers.CharField(source="actor_name", allow_null=True)
+    field = serializers.SerializerMethodField()
+    action = serializers.SerializerMethodField()
+    person = serializers.SerializerMethodField()
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)
+
+    class Meta:
+        model = OrganisationEvent
+        fields = ["at", "actor", "field", "action", "person", "before", "after"]
+
+    def get_field(self, event) -> str | None:
+        return event.field or None
+
+    def get_action(self, event) -> str | None:
+        return event.action or None
+
+    def get_person(self, event) -> str | None:
+        return event.person_name or None
 
 
 class OrganisationFilter(MineFilterSet):
@@ -108,3 +139,52 @@ class OrganisationViewSet(
         serializer.instance = services.organisation_update(
             organisation=serializer.instance, by=self.request.user, **data
         )
+
+    @extend_schema(responses=OrganisationEventSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=OrganisationEventSerializer,
+        pagination_class=None,
+        filterset_class=None,
+        permission_classes=[permissions.IsAuthenticated],
+    )
+    def events(self, request, pk=None):
+        """Changes of the organisation's identity and memberships, newest first (platform people)."""
+        organisation = self.get_object()  # 404 when hidden from the caller
+        if not policies.can_read_organisation_events(request.user, organisation):
+            raise PermissionDenied(_("Only platform people read an organisation's history."))
+        events = OrganisationEvent.objects.filter(organisation=organisation).order_by("-at", "-id")
+        return Response(OrganisationEventSerializer(events, many=True).data)
+
+
+class ObtainApiToken(ObtainAuthToken):
+    """`POST {"username", "password"}` → `{"token"}`. Failed attempts count towards the sign-in lockout
+    (django-axes): once locked, 429 with Retry-After, even for the right password. No authentication: a
+    client still sending its revoked token signs in again rather than getting 401."""
+
+    authentication_classes = ()
+    parser_classes = api_settings.DEFAULT_PARSER_CLASSES  # ObtainAuthToken's own list skips the depth limit
+
+    @extend_schema(
+        request=inline_serializer(
+            "TokenRequest", {"username": serializers.CharField(), "password": serializers.CharField()}
+        ),
+        responses={
+            200: inline_serializer("TokenResponse", {"token": serializers.CharField()}),
+            400: OpenApiResponse(description=_("Wrong or missing credentials.")),
+            429: OpenApiResponse(description=_("Too many failed sign-ins; Retry-After says when to try again.")),
+        },
+    )
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except serializers.ValidationError:
+            if getattr(request, "axes_locked_out", False):  # axes marks the DRF request it was given
+                raise signin_locked(request) from None
+            raise
+        user = serializer.validated_data["user"]
+        token_signin_succeeded(request, user)
+        token = services.api_token_issue(user=user)
+        return Response({"token": token.key})

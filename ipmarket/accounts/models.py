@@ -1,8 +1,16 @@
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from ipmarket import limits
 
 from .validators import normalise_uscc, validate_uscc
 
@@ -14,6 +22,14 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.display_name or self.get_full_name() or self.username
+
+    def save(self, *args, **kwargs):
+        # A new password (set_password anywhere: the admin, a service, a password-change page) or a
+        # deactivation revokes the person's API tokens, as Django's session hash does for sessions.
+        revoke = self._password is not None or not self.is_active
+        super().save(*args, **kwargs)
+        if revoke:
+            ApiToken.objects.filter(user=self).delete()
 
 
 class Bilingual:
@@ -84,7 +100,7 @@ class Organisation(Bilingual, models.Model):
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
     services = models.ManyToManyField(Service, verbose_name=_("services offered"), blank=True, related_name="+")
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **limits.text_limit(limits.DESCRIPTION))
     phone = models.CharField(_("phone"), max_length=50, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
@@ -136,6 +152,9 @@ class Membership(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("organisation")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
+    is_active = models.BooleanField(
+        _("active"), default=True, help_text=_("An inactive membership gives no rights in the organisation.")
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -146,3 +165,65 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.organisation} · {self.get_role_display()}"
+
+
+class OrganisationEvent(models.Model):
+    """One change of an organisation's identity or of its memberships: who, when, before → after.
+
+    `field` names the identity field that changed, or `action` what happened to a membership (or to the
+    organisation: created, deleted); `before`/`after` are the values (for memberships, the role in force,
+    null when none). Names are copied so that the record survives the people and the organisation.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.SET_NULL, null=True, related_name="events", verbose_name=_("organisation")
+    )
+    organisation_name = models.CharField(_("organisation name"), max_length=200)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by"))
+    actor_name = models.CharField(_("by"), max_length=150, blank=True)
+    field = models.CharField(_("field"), max_length=50, blank=True)
+    action = models.CharField(_("action"), max_length=50, blank=True)
+    person = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("person")
+    )
+    person_name = models.CharField(_("person"), max_length=150, blank=True)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("organisation event")
+        verbose_name_plural = _("organisation events")
+
+    def __str__(self):
+        return f"{self.organisation_name} · {self.field or self.action}"
+
+
+def _new_token_key() -> str:
+    return secrets.token_hex(20)
+
+
+class ApiToken(models.Model):
+    """The API token of a person (`Authorization: Token <key>`), bound to their password: it is refused
+    once the password changes (the session-auth hash differs), the person is deactivated or the token is
+    older than `API_TOKEN_LIFETIME_HOURS` (when set)."""
+
+    key = models.CharField(_("key"), max_length=40, unique=True, default=_new_token_key)
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="api_token", verbose_name=_("person"))
+    password_hash = models.CharField(max_length=128)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self):
+        return f"{self.user} · {self.created:%Y-%m-%d %H:%M}"
+
+    def is_current(self, user: User | None = None) -> bool:
+        user = user or self.user
+        if not user.is_active or not constant_time_compare(self.password_hash, user.get_session_auth_hash()):
+            return False
+        hours = getattr(settings, "API_TOKEN_LIFETIME_HOURS", 0) or 0
+        return hours <= 0 or timezone.now() < self.created + timedelta(hours=hours)

@@ -13,12 +13,13 @@ Role = Membership.Role
 
 
 def _memberships(user) -> list[Membership]:
-    """The person's memberships, cached on the user object for the request."""
-    if not getattr(user, "is_authenticated", False):
+    """The person's active memberships, cached on the user object for the request. An inactive membership
+    (or an inactive person) gives no power anywhere."""
+    if not getattr(user, "is_authenticated", False) or not getattr(user, "is_active", True):
         return []
     cached = getattr(user, "_membership_cache", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
+        cached = list(Membership.objects.filter(user=user, is_active=True).select_related("organisation"))
         user._membership_cache = cached
     return cached
 
@@ -35,8 +36,9 @@ def organisation_ids(user, *, kinds: Iterable[str] | None = None, roles: Iterabl
 
 
 def is_platform_staff(user) -> bool:
-    """Superusers and members of a platform-operator organisation."""
-    return bool(getattr(user, "is_superuser", False)) or bool(organisation_ids(user, kinds=[Kind.PLATFORM]))
+    """Active superusers and members of a platform-operator organisation."""
+    superuser = getattr(user, "is_superuser", False) and getattr(user, "is_active", False)
+    return bool(superuser) or bool(organisation_ids(user, kinds=[Kind.PLATFORM]))
 
 
 def is_member(user, organisation, *, roles: Iterable[str] | None = None) -> bool:
@@ -52,8 +54,30 @@ def can_edit_organisation(user, organisation) -> bool:
     return is_platform_staff(user) or is_member(user, organisation, roles=[Role.ADMIN])
 
 
+def can_change_identity(user, organisation=None) -> bool:
+    """Who an organisation is (name, kind, credit code, listing) changes only by platform people."""
+    return is_platform_staff(user)
+
+
 def can_manage_memberships(user, organisation) -> bool:
-    return can_edit_organisation(user, organisation)
+    """Platform people manage every membership; an organisation's admins those of their own organisation,
+    except in a platform organisation (membership there is platform power)."""
+    if is_platform_staff(user):
+        return True
+    return organisation.kind != Kind.PLATFORM and is_member(user, organisation, roles=[Role.ADMIN])
+
+
+def can_read_organisation_events(user, organisation=None) -> bool:
+    return is_platform_staff(user)
+
+
+def can_manage_person(user, person) -> bool:
+    """A person manages their own account; platform people anyone's but a superuser's (unless they are one)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.pk == person.pk:
+        return True
+    return is_platform_staff(user) and (not person.is_superuser or user.is_superuser)
 
 
 def can_act_for_enterprise(user, organisation) -> bool:
