@@ -20,8 +20,10 @@ def _db_versions(kind: str) -> dict[str, datetime]:
         return {str(pk): at for pk, at in Organisation.objects.filter(is_active=True).values_list("pk", "updated_at")}
     versions = {}
     for model, asset_type in ((Patent, "patent"), (Trademark, "trademark")):
-        rows = model.objects.annotate(last_listing=Max("listings__updated_at")).values_list(
-            "pk", "updated_at", "owner__updated_at", "last_listing"
+        rows = (
+            model.objects.filter(owner__is_active=True)
+            .annotate(last_listing=Max("listings__updated_at"))
+            .values_list("pk", "updated_at", "owner__updated_at", "last_listing")
         )
         for pk, updated, owner_updated, last_listing in rows:
             versions[builders.ip_document_id(asset_type, pk)] = max(

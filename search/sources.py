@@ -20,10 +20,16 @@ def _listings():
 
 
 def patents():
-    return Patent.objects.select_related("owner").prefetch_related(
-        Prefetch("classifications", queryset=PatentClassification.objects.order_by("position")), _listings()
+    """Patents of listed owners: an unlisted organisation's IP is not public."""
+    return (
+        Patent.objects.filter(owner__is_active=True)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("classifications", queryset=PatentClassification.objects.order_by("position")), _listings()
+        )
     )
 
 
 def trademarks():
-    return Trademark.objects.select_related("owner").prefetch_related(_listings())
+    """Trademarks of listed owners."""
+    return Trademark.objects.filter(owner__is_active=True).select_related("owner").prefetch_related(_listings())

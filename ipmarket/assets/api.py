@@ -1,17 +1,19 @@
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation
-from ipmarket.api.filters import MineFilterSet
+from ipmarket.api.filters import IdFilter, MineFilterSet
 
 from . import identifiers, selectors, services
-from .models import Patent, Trademark
+from .models import AssetEvent, Patent, Trademark
 
 
 class OwnerField(serializers.PrimaryKeyRelatedField):
@@ -29,6 +31,7 @@ class AssetSerializer(serializers.ModelSerializer):
         many=True, required=False, queryset=Organisation.objects.filter(kind=Organisation.Kind.ENTERPRISE)
     )
     pledged = serializers.BooleanField(read_only=True)
+    ownership_disputed_by_platform = serializers.BooleanField(read_only=True)
 
     private_fields = ("internal_notes",)
 
@@ -59,7 +62,7 @@ class PatentSerializer(AssetSerializer):
     application_number = serializers.CharField(max_length=32)
     ipc_codes = serializers.ListField(child=serializers.CharField(max_length=30), required=False, allow_empty=True)
     annual_fee_state = serializers.SerializerMethodField()
-    annual_fee_lapse_date = serializers.DateField(read_only=True)
+    annual_fee_lapse_date = serializers.DateField(read_only=True, allow_null=True)  # null: no annual fee due
 
     class Meta:
         model = Patent
@@ -83,6 +86,7 @@ class PatentSerializer(AssetSerializer):
             "co_owners",
             "pledged",
             "ownership_disputed",
+            "ownership_disputed_by_platform",
             "internal_notes",
         ]
         read_only_fields = ["expiry_date"]
@@ -114,6 +118,7 @@ class TrademarkSerializer(AssetSerializer):
             "co_owners",
             "pledged",
             "ownership_disputed",
+            "ownership_disputed_by_platform",
             "internal_notes",
         ]
         read_only_fields = ["expiry_date"]
@@ -123,7 +128,7 @@ class TrademarkSerializer(AssetSerializer):
 
 
 class AssetFilter(MineFilterSet):
-    owner = filters.NumberFilter(field_name="owner_id", label=_("owner organisation id"))
+    owner = IdFilter(field_name="owner_id", label=_("owner organisation id"))
     city = filters.CharFilter(field_name="owner__city", label=_("owner's city"))
 
     def filter_mine(self, queryset, name, value):
@@ -177,6 +182,23 @@ class ConsentSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
 
+class AssetEventSerializer(serializers.ModelSerializer):
+    """One change of a register fact: `by` is null for a change made by the system (the nightly job, a
+    pledge, an assignment without a person)."""
+
+    by = serializers.SerializerMethodField()
+    before = serializers.JSONField(read_only=True)
+    after = serializers.JSONField(read_only=True)
+
+    class Meta:
+        model = AssetEvent
+        fields = ["id", "at", "field", "before", "after", "source", "reason", "by"]
+        read_only_fields = fields
+
+    def get_by(self, event) -> str | None:
+        return str(event.by) if event.by else None
+
+
 class AssetViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -195,6 +217,7 @@ class AssetViewSet(
             serializer.instance, by=self.request.user, **serializer.validated_data
         )
 
+    @extend_schema(request=ConsentSerializer)
     @action(detail=True, methods=["post"], url_path="actions/record_pledge_consent")
     def record_pledge_consent(self, request, pk=None):
         """The pledgee bank records its consent to assign or license this pledged asset."""
@@ -204,7 +227,18 @@ class AssetViewSet(
         services.pledge_consent_record(asset=asset, by=request.user, note=body.validated_data.get("note", ""))
         return Response(self.get_serializer(asset).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses=AssetEventSerializer(many=True), filters=False)
+    @action(detail=True, methods=["get"], permission_classes=[permissions.IsAuthenticated], filterset_class=None)
+    def events(self, request, pk=None):
+        """The changes of this asset's register facts, newest first: for the owner's people and the platform."""
+        asset = get_object_or_404(self.get_queryset(), pk=pk)
+        if not selectors.may_see_register_history(request.user, asset):
+            raise PermissionDenied(_("Only the owner's people and the platform read the register history."))
+        page = self.paginate_queryset(selectors.events_of(asset))
+        return self.get_paginated_response(AssetEventSerializer(page, many=True).data)
 
+
+@extend_schema_view(record_pledge_consent=extend_schema(responses={201: PatentSerializer}))
 class PatentViewSet(AssetViewSet):
     """Patents. Enterprise members create and edit their own organisation's patents."""
 
@@ -223,6 +257,7 @@ class PatentViewSet(AssetViewSet):
         return services.patent_update(patent=patent, **kwargs)
 
 
+@extend_schema_view(record_pledge_consent=extend_schema(responses={201: TrademarkSerializer}))
 class TrademarkViewSet(AssetViewSet):
     """Trademarks. Enterprise members create and edit their own organisation's trademarks."""
 

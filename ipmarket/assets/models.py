@@ -1,10 +1,13 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from ipmarket import limits
 
 from . import identifiers, rules
 
@@ -40,7 +43,16 @@ class IPAsset(models.Model):
     # (Civil Code Art. 436; never an automatic transfer to the lender, Art. 428).
     pledge_enforceable = models.BooleanField(_("pledge enforceable"), default=False, editable=False)
     ownership_disputed = models.BooleanField(_("ownership under dispute"), default=False)
-    internal_notes = models.TextField(_("internal notes"), blank=True, help_text=_("Seen only by the owner's people."))
+    # Who raised the flag: the platform (then only the platform clears it) or the owner (a self-declared dispute).
+    ownership_disputed_by_platform = models.BooleanField(
+        _("dispute flagged by the platform"), default=False, editable=False
+    )
+    internal_notes = models.TextField(
+        _("internal notes"),
+        blank=True,
+        help_text=_("Seen only by the owner's people."),
+        **limits.text_limit(limits.DESCRIPTION),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -70,7 +82,7 @@ class Patent(IPAsset):
     )
     patent_type = models.CharField(_("patent type"), max_length=20, choices=Type.choices, db_index=True)
     title = models.CharField(_("title"), max_length=300)
-    abstract = models.TextField(_("abstract"), blank=True)
+    abstract = models.TextField(_("abstract"), blank=True, **limits.text_limit(limits.ABSTRACT))
     filing_date = models.DateField(_("filing date"))
     grant_date = models.DateField(_("grant date"), null=True, blank=True)
     # Computed in clean() from the filing date and type; blank so that validation reaches clean().
@@ -186,7 +198,7 @@ class Trademark(IPAsset):
     )
     mark_name = models.CharField(_("mark"), max_length=200)
     nice_classes = models.JSONField(_("Nice classes"), default=list, validators=[identifiers.validate_nice_classes])
-    goods_services = models.TextField(_("goods and services"), blank=True)
+    goods_services = models.TextField(_("goods and services"), blank=True, **limits.text_limit(limits.ABSTRACT))
     registration_date = models.DateField(_("registration date"))
     expiry_date = models.DateField(_("expiry date"), editable=False, blank=True, db_index=True)
     status = models.CharField(
@@ -237,7 +249,7 @@ class PledgeConsent(models.Model):
     pledgee = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, **limits.text_limit(limits.NOTE))
 
     class Meta:
         verbose_name = _("pledgee consent")
@@ -252,6 +264,55 @@ class PledgeConsent(models.Model):
 
     def __str__(self):
         return f"{self.pledgee} → {self.patent or self.trademark}"
+
+
+class AssetEvent(models.Model):
+    """One change of a register fact of a patent or trademark: who (or the system), when, field, before → after.
+    Written by the services only (ipmarket/assets/register.py); never edited."""
+
+    class Source(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        PLATFORM = "platform", _("Platform")
+        SYSTEM = "system", _("System")
+
+    class Reason(models.TextChoices):
+        EDIT = "edit", _("Register corrected")
+        NIGHTLY = "nightly", _("Nightly status refresh")
+        ASSIGNMENT = "assignment", _("Recorded assignment")
+        PLEDGE = "pledge", _("Pledge registered")
+        RELEASE = "release", _("Pledge released")
+        ENFORCEABLE = "enforceable", _("Secured loan in default")
+
+    patent = models.ForeignKey(Patent, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    trademark = models.ForeignKey(Trademark, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
+    field = models.CharField(_("field"), max_length=40)
+    before = models.JSONField(_("before"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    after = models.JSONField(_("after"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("person")
+    )
+    source = models.CharField(_("made by"), max_length=10, choices=Source.choices)
+    reason = models.CharField(_("reason"), max_length=12, choices=Reason.choices, default=Reason.EDIT)
+    at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("register change")
+        verbose_name_plural = _("register changes")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(patent__isnull=False, trademark__isnull=True)
+                | models.Q(patent__isnull=True, trademark__isnull=False),
+                name="asset_event_names_one_asset",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.patent or self.trademark}: {self.field}"
+
+    @property
+    def asset(self):
+        return self.patent or self.trademark
 
 
 class PatentImport(models.Model):
@@ -293,7 +354,12 @@ class PatentImport(models.Model):
     failed = models.PositiveIntegerField(_("rows with errors"), default=0)
     # [{"row": 2, "application_number": "…", "errors": {"field": ["message", …]}}, …]
     errors = models.JSONField(_("row errors"), default=list, blank=True)
-    message = models.TextField(_("message"), blank=True, help_text=_("Why the whole import failed, if it did."))
+    message = models.TextField(
+        _("message"),
+        blank=True,
+        help_text=_("Why the whole import failed, if it did."),
+        **limits.text_limit(limits.SYSTEM_ERROR),
+    )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

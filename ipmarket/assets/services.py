@@ -1,5 +1,7 @@
-"""Changes to patents and trademarks. Each checks its policy; the model's clean() validates."""
+"""Changes to patents and trademarks. Each checks its policy; the model's clean() validates; the register
+facts follow ipmarket/assets/register.py (who may change them now, and every change recorded)."""
 
+import copy
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +12,8 @@ from django.utils.translation import gettext as _
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation, User
 
-from . import identifiers, rules
-from .models import Patent, PatentClassification, PledgeConsent, Trademark
+from . import identifiers, register, rules
+from .models import AssetEvent, Patent, PatentClassification, PledgeConsent, Trademark
 
 PATENT_FIELDS = {
     "application_number",
@@ -50,7 +52,32 @@ def _assign(instance, fields: dict, allowed: set[str]) -> None:
         setattr(instance, name, value)
 
 
-def _save_patent(patent: Patent, fields: dict, ipc_codes, co_owners) -> Patent:
+def _co_owner_ids(asset, co_owners) -> list[int] | None:
+    return None if co_owners is None else [o.pk for o in co_owners if o.pk != asset.owner_id]
+
+
+def _save(asset, *, by, stored=None, co_owners, save_more=None):
+    """Save the validated asset. On an update (`stored`: the locked row as it was), check the register facts
+    that change against the rules first, and record them."""
+    co_owner_ids = _co_owner_ids(asset, co_owners)
+    if stored is None:  # a new asset: nothing holds it, nothing to record
+        changed = {}
+        register.flag_setter(asset, by=by)
+    else:
+        changed = register.changes(register.snapshot(stored), register.snapshot(asset, co_owner_ids))
+        register.check(stored, changed, by=by)
+        if "ownership_disputed" in changed:
+            register.flag_setter(asset, by=by)
+    asset.save()
+    if save_more:
+        save_more()
+    if co_owner_ids is not None:
+        asset.co_owners.set(co_owner_ids)
+    register.record(asset, changed, by=by, source=register.source_of(by), reason=register.Reason.EDIT)
+    return asset
+
+
+def _clean_patent(patent: Patent, fields: dict, ipc_codes):
     _assign(patent, fields, PATENT_FIELDS)
     errors = {}
     codes = None
@@ -65,60 +92,64 @@ def _save_patent(patent: Patent, fields: dict, ipc_codes, co_owners) -> Patent:
         errors.update(exc.message_dict)
     if errors:
         raise ValidationError(errors)
-    patent.save()
-    if codes is not None:
-        patent.classifications.all().delete()
-        PatentClassification.objects.bulk_create(
-            [PatentClassification(patent=patent, code=code, position=i) for i, code in enumerate(codes)]
-        )
-    if co_owners is not None:
-        patent.co_owners.set([o for o in co_owners if o.pk != patent.owner_id])
-    return patent
+
+    def save_codes():
+        if codes is not None:
+            patent.classifications.all().delete()
+            PatentClassification.objects.bulk_create(
+                [PatentClassification(patent=patent, code=code, position=i) for i, code in enumerate(codes)]
+            )
+
+    return save_codes
 
 
 @transaction.atomic
 def patent_create(*, by: User, owner: Organisation, ipc_codes=(), co_owners=(), **fields) -> Patent:
     _check_owner(by, owner)
-    return _save_patent(Patent(owner=owner), fields, list(ipc_codes), list(co_owners))
+    patent = Patent(owner=owner)
+    save_codes = _clean_patent(patent, fields, list(ipc_codes))
+    return _save(patent, by=by, co_owners=list(co_owners), save_more=save_codes)
 
 
 @transaction.atomic
 def patent_update(*, patent: Patent, by: User, ipc_codes=None, co_owners=None, **fields) -> Patent:
-    patent = Patent.objects.select_for_update().get(pk=patent.pk)
+    """The owner's people change descriptive fields at any time and register facts only while nothing holds
+    the patent; platform people change anything (application number excepted). All or nothing."""
+    patent = _locked(patent)
     _check_owner(by, patent.owner)
     if (
         "application_number" in fields
         and identifiers.normalise_application_number(fields["application_number"]) != patent.application_number
     ):
         raise ValidationError({"application_number": [_("The application number of a patent cannot change.")]})
-    return _save_patent(patent, fields, ipc_codes, co_owners)
-
-
-def _save_trademark(trademark: Trademark, fields: dict, co_owners) -> Trademark:
-    _assign(trademark, fields, TRADEMARK_FIELDS)
-    trademark.full_clean()
-    trademark.save()
-    if co_owners is not None:
-        trademark.co_owners.set([o for o in co_owners if o.pk != trademark.owner_id])
-    return trademark
+    stored = copy.copy(patent)
+    save_codes = _clean_patent(patent, fields, ipc_codes)
+    return _save(patent, by=by, stored=stored, co_owners=co_owners, save_more=save_codes)
 
 
 @transaction.atomic
 def trademark_create(*, by: User, owner: Organisation, co_owners=(), **fields) -> Trademark:
     _check_owner(by, owner)
-    return _save_trademark(Trademark(owner=owner), fields, list(co_owners))
+    trademark = Trademark(owner=owner)
+    _assign(trademark, fields, TRADEMARK_FIELDS)
+    trademark.full_clean()
+    return _save(trademark, by=by, co_owners=list(co_owners))
 
 
 @transaction.atomic
 def trademark_update(*, trademark: Trademark, by: User, co_owners=None, **fields) -> Trademark:
-    trademark = Trademark.objects.select_for_update().get(pk=trademark.pk)
+    """As patent_update: the mark, classes, dates, status, co-owners and dispute flag are register facts."""
+    trademark = _locked(trademark)
     _check_owner(by, trademark.owner)
     if (
         "registration_number" in fields
         and identifiers.normalise_trademark_number(fields["registration_number"]) != trademark.registration_number
     ):
         raise ValidationError({"registration_number": [_("The registration number of a trademark cannot change.")]})
-    return _save_trademark(trademark, fields, co_owners)
+    stored = copy.copy(trademark)
+    _assign(trademark, fields, TRADEMARK_FIELDS)
+    trademark.full_clean()
+    return _save(trademark, by=by, stored=stored, co_owners=co_owners)
 
 
 def _locked(asset):
@@ -126,22 +157,26 @@ def _locked(asset):
 
 
 @transaction.atomic
-def asset_pledge(*, asset, pledgee: Organisation):
+def asset_pledge(*, asset, pledgee: Organisation, by: User | None = None):
     """Lock the asset for a registered pledge (called by financing on register_pledge)."""
     asset = _locked(asset)
     if asset.pledged:
         raise ValidationError(_("%(asset)s is already pledged.") % {"asset": asset}, code="already_pledged")
     asset.pledged, asset.pledged_to, asset.pledged_since = True, pledgee, timezone.now()
     asset.save(update_fields=["pledged", "pledged_to", "pledged_since", "updated_at"])
+    register.record(asset, {"pledged": (False, True)}, by=by, reason=register.Reason.PLEDGE)
     return asset
 
 
 @transaction.atomic
-def asset_release_pledge(*, asset):
+def asset_release_pledge(*, asset, by: User | None = None):
     """Lift the pledge lock (financing's release_pledge, or a completed enforcement sale). Idempotent."""
     asset = _locked(asset)
+    was_pledged = asset.pledged
     asset.pledged, asset.pledged_to, asset.pledged_since, asset.pledge_enforceable = False, None, None, False
     asset.save(update_fields=["pledged", "pledged_to", "pledged_since", "pledge_enforceable", "updated_at"])
+    if was_pledged:
+        register.record(asset, {"pledged": (True, False)}, by=by, reason=register.Reason.RELEASE)
     return asset
 
 
@@ -152,6 +187,7 @@ def asset_pledge_enforceable(*, asset):
     if asset.pledged and not asset.pledge_enforceable:
         asset.pledge_enforceable = True
         asset.save(update_fields=["pledge_enforceable", "updated_at"])
+        register.record(asset, {"pledge_enforceable": (False, True)}, reason=register.Reason.ENFORCEABLE)
     return asset
 
 
@@ -178,26 +214,56 @@ def pledge_consent_record(*, asset, by: User, note: str = "") -> PledgeConsent:
 
 
 @transaction.atomic
-def asset_assign(*, asset, to: Organisation):
+def asset_assign(*, asset, to: Organisation, by: User | None = None):
     """The new owner after a recorded assignment (the marketplace's assignment deal)."""
     asset = _locked(asset)
+    before = {"owner": asset.owner_id, "co_owners": register.snapshot(asset)["co_owners"]}
     asset.owner = to
     asset.save(update_fields=["owner", "updated_at"])
     asset.co_owners.clear()
+    changed = register.changes(before, {"owner": to.pk, "co_owners": []})
+    register.record(asset, changed, by=by, reason=register.Reason.ASSIGNMENT)
     return asset
 
 
+_BATCH = 5000
+
+
+def _refresh(model, field: str, value: str, **lookup) -> int:
+    """Set `field` to `value` on the rows of `lookup` and record one event each: set-based, three queries per
+    5,000 rows (lock and read, update, insert the events)."""
+    rows = list(model.objects.select_for_update().filter(**lookup).order_by("pk").values_list("pk", field))
+    asset_type, now = model._meta.model_name, timezone.now()
+    for start in range(0, len(rows), _BATCH):
+        chunk = rows[start : start + _BATCH]
+        model.objects.filter(pk__in=[pk for pk, _old in chunk]).update(**{field: value}, updated_at=now)
+        AssetEvent.objects.bulk_create(
+            AssetEvent(
+                **{f"{asset_type}_id": pk}, field=field, before=old, after=value, at=now,
+                source=AssetEvent.Source.SYSTEM, reason=AssetEvent.Reason.NIGHTLY,
+            )
+            for pk, old in chunk
+        )  # fmt: skip
+    return len(rows)
+
+
+@transaction.atomic
 def assets_refresh_statuses(*, today: date | None = None) -> dict[str, int]:
-    """Nightly, idempotent: patents past their term expire, unpaid past the grace period lapse;
-    trademarks past the renewal grace period expire."""
+    """Nightly, idempotent: patents past their term expire, then the unpaid past the grace period lapse;
+    trademarks past the renewal grace period expire. Every change is recorded (source: system)."""
     today = today or timezone.localdate()
-    expired = Patent.objects.filter(legal_status__in=["granted", "lapsed"], expiry_date__lte=today).update(
-        legal_status=Patent.LegalStatus.EXPIRED, updated_at=timezone.now()
+    expired = _refresh(
+        Patent,
+        "legal_status",
+        Patent.LegalStatus.EXPIRED,
+        legal_status__in=["granted", "lapsed"],
+        expiry_date__lte=today,
     )
-    lapsed = Patent.objects.filter(legal_status="granted", annual_fee_paid_until__lt=today - rules.FEE_GRACE).update(
-        legal_status=Patent.LegalStatus.LAPSED, updated_at=timezone.now()
-    )
-    tm_expired = Trademark.objects.filter(status="registered", expiry_date__lt=today - rules.RENEWAL_GRACE).update(
-        status=Trademark.Status.EXPIRED, updated_at=timezone.now()
+    lapsed = _refresh(
+        Patent, "legal_status", Patent.LegalStatus.LAPSED,
+        legal_status="granted", annual_fee_paid_until__lt=today - rules.FEE_GRACE,
+    )  # fmt: skip
+    tm_expired = _refresh(
+        Trademark, "status", Trademark.Status.EXPIRED, status="registered", expiry_date__lt=today - rules.RENEWAL_GRACE
     )
     return {"patents_expired": expired, "patents_lapsed": lapsed, "trademarks_expired": tm_expired}
