@@ -3,15 +3,18 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation
 from ipmarket.api.fields import MoneyField
-from ipmarket.api.filters import MineFilterSet
+from ipmarket.api.filters import AmountFilter, IdFilter, MineFilterSet
+from ipmarket.api.schema import ERROR
+from ipmarket.api.shapes import InquiryCreatedSerializer, PaymentHandleSerializer
 from ipmarket.assets import selectors as asset_selectors
 from ipmarket.errors import InvalidTransition
 
@@ -37,7 +40,7 @@ class AssetRefField(serializers.Field):
         if not isinstance(data, dict) or data.get("type") not in ("patent", "trademark"):
             raise serializers.ValidationError(_('Name the asset as {"type": "patent" or "trademark", "id": …}.'))
         try:
-            asset = asset_selectors.asset_visible_to(self.context["request"].user, data["type"], int(data.get("id")))
+            asset = asset_selectors.asset_visible_to(self.context["request"].user, data["type"], data.get("id"))
         except (TypeError, ValueError, ObjectDoesNotExist):
             raise serializers.ValidationError(_("There is no such asset.")) from None
         return {data["type"]: asset}
@@ -93,11 +96,11 @@ class ListingFilter(MineFilterSet):
     asset_type = filters.ChoiceFilter(
         choices=[("patent", "patent"), ("trademark", "trademark")], method="filter_asset_type"
     )
-    seller = filters.NumberFilter(field_name="seller_id")
+    seller = IdFilter(field_name="seller_id")
     ipc = filters.CharFilter(method="filter_ipc", label=_("IPC section or prefix, e.g. H or H01L"))
     city = filters.CharFilter(field_name="seller__city")
-    price_min = filters.NumberFilter(field_name="price", lookup_expr="gte")
-    price_max = filters.NumberFilter(field_name="price", lookup_expr="lte")
+    price_min = AmountFilter(field_name="price", lookup_expr="gte")
+    price_max = AmountFilter(field_name="price", lookup_expr="lte")
     q = filters.CharFilter(method="filter_q")
 
     class Meta:
@@ -158,6 +161,7 @@ class ListingViewSet(
             listing=serializer.instance, by=self.request.user, **serializer.validated_data
         )
 
+    @extend_schema(request=NoteSerializer)
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def actions(self, request, pk=None, action_name=None):
         listing = self.get_object()
@@ -173,6 +177,7 @@ class ListingViewSet(
             raise NotFound(_("There is no such action."))
         return Response(self.get_serializer(listing).data)
 
+    @extend_schema(request=InquirySerializer, responses={201: InquiryCreatedSerializer})
     @action(detail=True, methods=["post"], serializer_class=InquirySerializer)
     def inquiries(self, request, pk=None):
         listing = self.get_object()
@@ -242,7 +247,11 @@ class DealFilter(MineFilterSet):
         fields = ["state", "listing"]
 
     def filter_mine(self, queryset, name, value):
-        return queryset  # every deal one sees is one's own
+        """Deals one of the caller's organisations buys or sells in (platform people see others' too)."""
+        if value in ("0", "false"):
+            return queryset
+        ids = policies.organisation_ids(self.request.user)
+        return queryset.filter(Q(buyer_id__in=ids) | Q(seller_id__in=ids))
 
 
 class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -255,6 +264,20 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         return selectors.deals_visible_to(self.request.user)
 
+    @extend_schema(
+        request=DealActionSerializer,
+        responses={
+            200: PolymorphicProxySerializer(  # `pay` answers the payment to confirm, every other action the deal
+                component_name="DealActionResult",
+                serializers=[DealSerializer, PaymentHandleSerializer],
+                resource_type_field_name=None,
+            ),
+            502: OpenApiResponse(
+                response=ERROR,
+                description=_("The payment provider could not be reached or refused (`payment_provider_error`)."),
+            ),
+        },
+    )
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def actions(self, request, pk=None, action_name=None):
         deal = self.get_object()
@@ -281,6 +304,7 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             raise InvalidTransition(action_name, deal.state, [])
         return Response(self.get_serializer(selectors.deals_visible_to(request.user).get(pk=deal.pk)).data)
 
+    @extend_schema(responses={201: MessageSerializer})
     @action(detail=True, methods=["post"], serializer_class=MessageSerializer)
     def messages(self, request, pk=None):
         deal = get_object_or_404(self.get_queryset(), pk=pk)

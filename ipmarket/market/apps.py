@@ -6,3 +6,10 @@ class MarketConfig(AppConfig):
     name = "ipmarket.market"
     label = "market"
     verbose_name = _("Marketplace")
+
+    def ready(self):
+        from ipmarket.assets import commitments
+
+        from .commitments import asset_commitments
+
+        commitments.register(asset_commitments)

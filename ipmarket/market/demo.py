@@ -147,4 +147,4 @@ def seed_deals(people: dict[str, User], orgs: dict[str, Organisation]) -> None:
             message="我司有意受让该专利，请确认转让登记所需材料。",
             offer=second.price if second.negotiable else None,
         ).deal
-        services.deal_accept(deal=deal, by=people["enterprise2"], note="同意按报价转让。")
+        services.deal_accept(deal=deal, by=people["enterprise2"], price=deal.price, note="同意按报价转让。")

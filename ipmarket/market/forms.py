@@ -137,7 +137,9 @@ class MessageForm(forms.Form):
 
 
 class AcceptForm(forms.Form):
-    price = amount_field(_("Agreed price (CNY, optional)"), required=False)
+    """The price the seller saw on the page, sent back so that a changed offer is not accepted unseen."""
+
+    price = forms.DecimalField(max_digits=14, decimal_places=2, min_value=Decimal("0"), widget=forms.HiddenInput)
 
 
 class RecordalForm(forms.Form):

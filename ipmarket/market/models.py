@@ -5,6 +5,8 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 from djmoney.models.fields import MoneyField
 
+from ipmarket import limits
+
 
 class Listing(models.Model):
     """A patent or trademark offered for assignment or licensing by its owner."""
@@ -43,9 +45,12 @@ class Listing(models.Model):
     territory = models.CharField(_("territory"), max_length=100, default="中国大陆")
     term_months = models.PositiveIntegerField(_("licence term (months)"), null=True, blank=True)
     payment_terms = models.TextField(
-        _("how the fee is paid"), blank=True, help_text=_("Required for an open licence declaration.")
+        _("how the fee is paid"),
+        blank=True,
+        help_text=_("Required for an open licence declaration."),
+        **limits.text_limit(limits.NOTE),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **limits.text_limit(limits.DESCRIPTION))
     status = FSMField(_("status"), default=Status.DRAFT, choices=Status.choices, protected=True, db_index=True)
     created_by = models.ForeignKey(
         "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -188,7 +193,7 @@ class Message(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.MESSAGE)
     author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
-    body = models.TextField(_("message"))
+    body = models.TextField(_("message"), **limits.text_limit(limits.MESSAGE))
     offer = MoneyField(_("offer"), max_digits=14, decimal_places=2, default_currency="CNY", null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -210,7 +215,7 @@ class Event(models.Model):
     action = models.CharField(max_length=40)
     from_state = models.CharField(max_length=30, blank=True)
     to_state = models.CharField(max_length=30, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, **limits.text_limit(limits.NOTE))
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

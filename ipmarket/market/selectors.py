@@ -8,10 +8,15 @@ from .models import Deal, Listing, Message
 
 
 def listings_visible_to(user) -> QuerySet[Listing]:
-    """Published, under-negotiation and closed listings are public; drafts and withdrawn ones belong to the seller."""
+    """Published, under-negotiation and closed listings of listed sellers are public; drafts and withdrawn
+    ones, and every listing of an unlisted (inactive) seller, belong to the seller's people. Platform people
+    also see withdrawn listings and unlisted sellers' (moderation), never another organisation's drafts."""
     qs = Listing.objects.select_related("seller", "patent", "trademark")
-    if not policies.is_platform_staff(user):
-        qs = qs.filter(Q(status__in=Listing.PUBLIC) | Q(seller_id__in=policies.organisation_ids(user)))
+    own = Q(seller_id__in=policies.organisation_ids(user))
+    if policies.is_platform_staff(user):
+        qs = qs.filter(~Q(status=Listing.Status.DRAFT) | own)
+    else:
+        qs = qs.filter(Q(status__in=Listing.PUBLIC, seller__is_active=True) | own)
     return qs.order_by("-published_at", "-id")
 
 

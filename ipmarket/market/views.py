@@ -297,10 +297,10 @@ def _deal_post(request, deal, forms) -> tuple[object, dict | None]:
             )
             messages.success(request, _("Message sent."))
         elif action == "accept":
-            form = forms["accept"] = AcceptForm(request.POST)
-            if not form.is_valid():
-                return None, None
-            services.deal_accept(deal=deal, by=user, price=form.cleaned_data["price"])
+            form = AcceptForm(request.POST)
+            # Without a valid price the service refuses: it never accepts terms the seller did not see.
+            price = form.cleaned_data["price"] if form.is_valid() else None
+            services.deal_accept(deal=deal, by=user, price=price)
             messages.success(request, _("Deal accepted. The buyer can now pay."))
         elif action == "pay":
             handle = services.deal_pay(deal=deal, by=user)
@@ -347,9 +347,8 @@ def deal_detail(request, pk):
     message_form = forms.get("message") or MessageForm()
     if not negotiable:
         message_form.fields.pop("offer")
-    accept_form = forms.get("accept") or AcceptForm()
-    if not deal.listing.negotiable:
-        accept_form.fields.pop("price")
+    # The accept button sends the price this page shows (compare-and-set in the service).
+    accept_form = AcceptForm(initial={"price": deal.price.amount})
     pending = deal.state == State.ACCEPTED and bool(deal.payment_intent_id) and payment is None
     thread = list(deal.messages.all())
     for message in thread:

@@ -4,17 +4,22 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from ipmarket.admin_policies import ViewOnlyPolicy
+from ipmarket.admin_policies import SelectorSnippetViewSet, ViewOnlyPolicy
 
+from . import selectors
 from .models import Deal, Listing
 
+# Listings and deals change only through the marketplace's services (the sellers' and buyers' pages and the
+# API); the admin shows platform people what the API shows them, read-only.
+register_permission_policy(Listing, ViewOnlyPolicy(Listing))
 register_permission_policy(Deal, ViewOnlyPolicy(Deal))
 
 
-class ListingViewSet(SnippetViewSet):
+class ListingViewSet(SelectorSnippetViewSet):
     model = Listing
+    visible = staticmethod(selectors.listings_visible_to)
     icon = "tag"
     list_display = ["__str__", "seller", "deal_type", "price", "status", "published_at"]
     list_filter = ["status", "deal_type", "negotiable"]
@@ -41,8 +46,9 @@ class ListingViewSet(SnippetViewSet):
     ]
 
 
-class DealViewSet(SnippetViewSet):
+class DealViewSet(SelectorSnippetViewSet):
     model = Deal
+    visible = staticmethod(selectors.deals_visible_to)
     icon = "doc-full"
     list_display = ["__str__", "buyer", "seller", "price", "state", "updated_at"]
     list_filter = ["state", "listing__deal_type"]

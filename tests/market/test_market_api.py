@@ -69,13 +69,13 @@ def test_bad_prices_are_400(api, enterprise, seller_person, price):
     assert response.status_code == 400 and "price" in response.json()
 
 
-def test_listing_someone_elses_asset_is_400_with_code(api, seller_person):
+def test_listing_someone_elses_asset_is_403_with_code(api, seller_person):
     patent = PatentFactory()
     api.force_authenticate(seller_person)
     response = api.post(
         LISTINGS, {"asset": {"type": "patent", "id": patent.pk}, "deal_type": "assignment", "price": "1"}, format="json"
     )
-    assert response.status_code == 400 and response.json()["code"] == "not_seller"
+    assert response.status_code == 403 and response.json()["code"] == "not_seller"
     bad_asset = api.post(
         LISTINGS, {"asset": {"type": "car", "id": 1}, "deal_type": "assignment", "price": "1"}, format="json"
     )
@@ -110,7 +110,8 @@ def test_inquiry_answers_201_with_id_and_deal_and_the_deal_is_private(api, enter
     assert deal["state"] == "negotiating" and deal["price"] == {"amount": "150000.00", "currency": "CNY"}
     assert deal["allowed_actions"] == ["accept", "cancel"] and len(deal["messages"]) == 2
     # the buyer cannot accept; paying first is a 409 with the allowed actions
-    assert api.post(f"{DEALS}{deal_id}/actions/accept/").json()["code"] == "not_seller"
+    not_seller = api.post(f"{DEALS}{deal_id}/actions/accept/")
+    assert not_seller.status_code == 403 and not_seller.json()["code"] == "not_seller"
     early = api.post(f"{DEALS}{deal_id}/actions/pay/")
     assert early.status_code == 409 and early.json()["allowed"] == ["accept", "cancel"]
     # strangers see nothing
@@ -121,7 +122,7 @@ def test_inquiry_answers_201_with_id_and_deal_and_the_deal_is_private(api, enter
     assert api.get(DEALS).status_code == 401
     # the seller accepts
     api.force_authenticate(seller_person)
-    accepted = api.post(f"{DEALS}{deal_id}/actions/accept/", {"note": "同意"}, format="json")
+    accepted = api.post(f"{DEALS}{deal_id}/actions/accept/", {"note": "同意", "price": deal["price"]}, format="json")
     assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"
     message = api.post(f"{DEALS}{deal_id}/messages/", {"body": "请准备付款"}, format="json")
     assert message.status_code == 201

@@ -178,15 +178,15 @@ def test_accept_takes_a_single_buyer_listing_off_the_market_and_cancel_reopens_i
     deal = services.inquiry_create(listing=listing, by=buyer_person, message="有意受让", offer="800000").deal
     other_buyer = member_of(OrganisationFactory())
     other = services.inquiry_create(listing=listing, by=other_buyer, message="我们也有意").deal
-    refused("not_seller", services.deal_accept, deal=deal, by=buyer_person)
-    deal = services.deal_accept(deal=deal, by=seller_person)
+    refused("not_seller", services.deal_accept, deal=deal, by=buyer_person, price=deal.price)
+    deal = services.deal_accept(deal=deal, by=seller_person, price=deal.price)
     assert deal.state == "accepted" and deal.price == CNY("800000")
     assert Listing.objects.get(pk=listing.pk).status == "under_negotiation"
-    refused("listing_not_open", services.deal_accept, deal=other, by=seller_person)
+    refused("listing_not_open", services.deal_accept, deal=other, by=seller_person, price=other.price)
     services.deal_cancel(deal=deal, by=buyer_person, note="预算调整")
     assert Deal.objects.get(pk=deal.pk).state == "cancelled"
     assert Listing.objects.get(pk=listing.pk).status == "published"
-    assert services.deal_accept(deal=other, by=seller_person).state == "accepted"
+    assert services.deal_accept(deal=other, by=seller_person, price=other.price).state == "accepted"
 
 
 def test_pay_before_accept_is_409_with_the_allowed_actions(patent, seller_person, buyer_person):
@@ -201,7 +201,7 @@ def test_paid_then_recorded_assignment_changes_the_owner_and_closes_the_listing(
 ):
     listing = listed(patent, seller_person, "assignment", price="500000", negotiable=False)
     deal = services.inquiry_create(listing=listing, by=buyer_person, message="受让").deal
-    services.deal_accept(deal=deal, by=seller_person)
+    services.deal_accept(deal=deal, by=seller_person, price=deal.price)
     with pytest.raises(InvalidTransition):
         services.deal_confirm_recordal(deal=deal, by=seller_person, recordal_number="X")
     deal = services.deal_mark_paid(deal_id=deal.pk, payment_intent_id="pi_1", amount=CNY("500000"))
@@ -223,7 +223,7 @@ def test_wrong_amount_is_not_marked_paid(patent, seller_person, buyer_person):
     deal = services.inquiry_create(
         listing=listed(patent, seller_person, negotiable=False), by=buyer_person, message="x"
     ).deal
-    services.deal_accept(deal=deal, by=seller_person)
+    services.deal_accept(deal=deal, by=seller_person, price=deal.price)
     refused("amount_mismatch", services.deal_mark_paid, deal_id=deal.pk, payment_intent_id="pi_2", amount=CNY("1"))
     assert Deal.objects.get(pk=deal.pk).state == "accepted"
 
@@ -247,14 +247,14 @@ def test_withdraw_cancels_open_negotiations_but_not_agreed_deals(patent, seller_
 
     listing2 = listed(PatentFactory(owner=patent.owner), seller_person, "assignment")
     deal = services.inquiry_create(listing=listing2, by=buyer_person, message="x").deal
-    services.deal_accept(deal=deal, by=seller_person)
+    services.deal_accept(deal=deal, by=seller_person, price=deal.price)
     refused("deal_in_progress", services.listing_withdraw, listing=listing2, by=seller_person)
 
 
 def test_every_transition_leaves_an_event(patent, seller_person, buyer_person):
     listing = listed(patent, seller_person, "assignment")
     deal = services.inquiry_create(listing=listing, by=buyer_person, message="x").deal
-    services.deal_accept(deal=deal, by=seller_person)
+    services.deal_accept(deal=deal, by=seller_person, price=deal.price)
     actions = list(Event.objects.filter(listing=listing).values_list("action", "from_state", "to_state"))
     assert actions == [
         ("create", "", "draft"),

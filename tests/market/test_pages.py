@@ -359,7 +359,8 @@ def test_seller_withdraws_with_confirmation_and_sees_the_deals(en, listing, sell
 
 
 def test_withdraw_is_disabled_while_a_deal_is_agreed(en, listing, seller, buyer):
-    services.deal_accept(deal=open_deal(listing, buyer), by=seller)
+    deal = open_deal(listing, buyer)
+    services.deal_accept(deal=deal, by=seller, price=deal.price)
     en.force_login(seller)
     html = get(en, f"/market/{listing.pk}/")
     assert "disabled" in button(html, "withdraw")
@@ -431,20 +432,26 @@ def test_seller_accepts_then_the_buyer_sees_the_pay_step(en, listing, buyer, sel
     deal = open_deal(listing, buyer, offer="1200000")
     en.force_login(seller)
     html = get(en, f"/market/deals/{deal.pk}/")
-    assert "disabled" not in button(html, "accept") and 'name="price"' in html
+    assert "disabled" not in button(html, "accept")
+    assert 'type="hidden" name="price" value="1200000.00"' in html  # the accept form sends the price it shows
+    assert "You accept ¥1,200,000.00." in html
     assert "disabled" in button(html, "pay") and "Only the buyer&#x27;s people do this." in html
-    post(en, f"/market/deals/{deal.pk}/", {"action": "accept", "price": "1150000"})
+    # A page showing an older offer accepts nothing (compare-and-set).
+    response = post(en, f"/market/deals/{deal.pk}/", {"action": "accept", "price": "1150000"}, status=400)
+    assert "The price of this deal is now ¥1,200,000.00, not ¥1,150,000.00" in response.content.decode()
+    assert fresh(deal).state == Deal.State.NEGOTIATING
+    post(en, f"/market/deals/{deal.pk}/", {"action": "accept", "price": "1200000.00"})
     deal = fresh(deal)
     listing = fresh(listing)
-    assert deal.state == Deal.State.ACCEPTED and deal.price == Money("1150000", "CNY")
+    assert deal.state == Deal.State.ACCEPTED and deal.price == Money("1200000", "CNY")
     assert listing.status == Listing.Status.PUBLISHED  # a non-exclusive licence stays open to others
     html = get(en, f"/market/deals/{deal.pk}/")
     assert "Deal accepted." in html and 'value="accept"' not in html
     # A second accept from a stale page: the transition error, as a message.
-    post(en, f"/market/deals/{deal.pk}/", {"action": "accept"}, status=400)
+    post(en, f"/market/deals/{deal.pk}/", {"action": "accept", "price": "1200000.00"}, status=400)
     en.force_login(buyer)
     html = get(en, f"/market/deals/{deal.pk}/")
-    assert "disabled" not in button(html, "pay") and "Pay ¥1,150,000.00" in html
+    assert "disabled" not in button(html, "pay") and "Pay ¥1,200,000.00" in html
 
 
 def test_an_invalid_transition_is_a_message_not_a_500(en, listing, buyer):
@@ -458,7 +465,7 @@ def test_an_invalid_transition_is_a_message_not_a_500(en, listing, buyer):
 
 def test_seller_may_not_pay(en, listing, buyer, seller):
     deal = open_deal(listing, buyer)
-    services.deal_accept(deal=deal, by=seller)
+    services.deal_accept(deal=deal, by=seller, price=deal.price)
     en.force_login(seller)
     response = post(en, f"/market/deals/{deal.pk}/", {"action": "pay"}, status=400)
     assert "Only the buyer&#x27;s people do this." in response.content.decode()
@@ -467,7 +474,7 @@ def test_seller_may_not_pay(en, listing, buyer, seller):
 def test_pay_shows_the_payment_panel_with_a_client_secret_from_stripe(en, listing, buyer, seller, settings):
     settings.STRIPE_PUBLISHABLE_KEY = "pk_test_pages"
     deal = open_deal(listing, buyer)
-    services.deal_accept(deal=deal, by=seller)
+    services.deal_accept(deal=deal, by=seller, price=deal.price)
     en.force_login(buyer)
     response = post(en, f"/market/deals/{deal.pk}/", {"action": "pay"}, status=200)
     html = response.content.decode()
@@ -491,7 +498,7 @@ def test_pay_shows_the_payment_panel_with_a_client_secret_from_stripe(en, listin
 def test_pay_when_the_provider_is_down_is_a_message(en, listing, buyer, seller, settings):
     settings.STRIPE_API_BASE = "http://127.0.0.1:9"  # nothing listens there
     deal = open_deal(listing, buyer)
-    services.deal_accept(deal=deal, by=seller)
+    services.deal_accept(deal=deal, by=seller, price=deal.price)
     en.force_login(buyer)
     response = post(en, f"/market/deals/{deal.pk}/", {"action": "pay"}, status=400)
     assert "cannot be reached" in response.content.decode()
@@ -501,7 +508,7 @@ def test_pay_when_the_provider_is_down_is_a_message(en, listing, buyer, seller, 
 
 def test_paid_deal_recordal_and_release(en, listing, buyer, seller):
     deal = open_deal(listing, buyer)
-    services.deal_accept(deal=deal, by=seller)
+    services.deal_accept(deal=deal, by=seller, price=deal.price)
     Deal.objects.filter(pk=deal.pk).update(state="paid", payment_intent_id="pi_pages_test", paid_at=timezone.now())
     en.force_login(buyer)
     html = get(en, f"/market/deals/{deal.pk}/")
@@ -548,7 +555,7 @@ def test_assignment_makes_the_listing_busy(en, seller_org, buyer, seller):
     first = open_deal(listing, buyer)
     second_buyer = member_of(OrganisationFactory())
     second = open_deal(listing, second_buyer)
-    services.deal_accept(deal=first, by=seller)
+    services.deal_accept(deal=first, by=seller, price=first.price)
     en.force_login(seller)
     html = get(en, f"/market/deals/{second.pk}/")
     assert "disabled" in button(html, "accept")

@@ -58,7 +58,7 @@ def test_each_deal_state_change_reaches_both_sides_but_not_the_actor(hooks_run, 
     message = services.inquiry_create(listing=listing, by=sides["buyer_person"], message="有意向")
     deal = message.deal
     with hooks_run():
-        services.deal_accept(deal=deal, by=sides["seller_admin"])
+        services.deal_accept(deal=deal, by=sides["seller_admin"], price=deal.price)
     accept = Event.objects.get(deal=deal, action="accept")
     key = f"deal:{deal.pk}:event:{accept.pk}"
     assert recipients(Kind.DEAL_STATE, key) == ["buyer_colleague", "buyer_person", "seller_colleague"]

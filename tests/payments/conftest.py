@@ -96,7 +96,7 @@ def parties(db):
 @pytest.fixture
 def accepted_deal(parties):
     message = inquiry_create(listing=parties.listing, by=parties.buyer_person, message="我们希望获得许可。")
-    return deal_accept(deal=message.deal, by=parties.seller_person)
+    return deal_accept(deal=message.deal, by=parties.seller_person, price=message.deal.price)
 
 
 # --- a closed port, a private queue on the real broker --------------------------------

@@ -17,6 +17,13 @@ def act(api, person, deal_id, action, body=None):
     return api.post(f"/api/v1/deals/{deal_id}/actions/{action}/", body or {}, format="json")
 
 
+def accept(api, person, deal_id):
+    """The seller accepts the price the deal shows (compare-and-set)."""
+    api.force_authenticate(person)
+    price = api.get(f"/api/v1/deals/{deal_id}/").json()["price"]
+    return act(api, person, deal_id, "accept", {"price": price})
+
+
 def webhook_delivered(client, django_capture_on_commit_callbacks, event: dict):
     """Stripe posts the event; the worker's job is done here in the test's thread (see test_worker_e2e)."""
     with django_capture_on_commit_callbacks(execute=False):
@@ -36,7 +43,7 @@ def deal_id(api, parties):
 
 @pytest.fixture
 def paid_deal_id(api, client, parties, deal_id, django_capture_on_commit_callbacks):
-    assert act(api, parties.seller_person, deal_id, "accept").json()["state"] == "accepted"
+    assert accept(api, parties.seller_person, deal_id).json()["state"] == "accepted"
     handle = act(api, parties.buyer_person, deal_id, "pay").json()
     event = stripe_event("payment_intent.succeeded", payment_intent(Deal.objects.get(pk=deal_id)))
     assert event["data"]["object"]["id"] == handle["payment_intent_id"]
@@ -53,7 +60,7 @@ def test_pay_before_accept_is_an_invalid_transition(api, parties, deal_id):
 
 
 def test_the_whole_deal_from_payment_to_release(api, client, parties, deal_id, django_capture_on_commit_callbacks):
-    assert act(api, parties.seller_person, deal_id, "accept").json()["state"] == "accepted"
+    assert accept(api, parties.seller_person, deal_id).json()["state"] == "accepted"
 
     response = act(api, parties.buyer_person, deal_id, "pay")
     assert response.status_code == 200
@@ -93,7 +100,7 @@ def test_cancelling_a_paid_deal_refunds_it(api, parties, paid_deal_id):
 
 
 def test_when_stripe_is_down_pay_answers_502_and_nothing_changes(api, parties, deal_id, settings, closed_port_url):
-    act(api, parties.seller_person, deal_id, "accept")
+    accept(api, parties.seller_person, deal_id)
     settings.STRIPE_API_BASE = closed_port_url
 
     response = act(api, parties.buyer_person, deal_id, "pay")
@@ -114,7 +121,7 @@ def test_when_stripe_is_down_a_paid_deal_is_not_cancelled(api, parties, paid_dea
 
 
 def test_cancelling_an_accepted_deal_cancels_its_started_payment(api, parties, deal_id, stripe_requests):
-    act(api, parties.seller_person, deal_id, "accept")
+    accept(api, parties.seller_person, deal_id)
     intent_id = act(api, parties.buyer_person, deal_id, "pay").json()["payment_intent_id"]
 
     response = act(api, parties.buyer_person, deal_id, "cancel")

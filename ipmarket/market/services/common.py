@@ -1,3 +1,4 @@
+from ipmarket.assets.commitments import lock_assets
 from ipmarket.errors import GuardFailed, InvalidTransition
 from ipmarket.notifications import hooks as notification_hooks
 
@@ -28,3 +29,10 @@ def record_event(*, listing, deal=None, actor, action: str, from_state: str, to_
     )
     notification_hooks.market_event_recorded(event)  # on commit: a deal's state change tells buyer and seller
     return event
+
+
+def lock_listed_asset(listing) -> None:
+    """Lock the listed asset's row and read it afresh (a pledge, an owner or a register change may have just
+    committed). Taken after the listing and deal locks, as every step that commits the asset does."""
+    (asset,) = lock_assets([listing.asset])
+    setattr(listing, listing.asset_type, asset)

@@ -4,11 +4,14 @@ Money moves through the payment gateway (`market/payments.py`), always outside a
 database transaction: each money action locks and checks in one transaction, calls
 the gateway with an idempotency key, then records the result in a second one that
 re-checks the state, so a retry or a concurrent webhook changes nothing twice.
-Rows are locked listing first, then deal.
+Rows are locked listing first, then deal, then the asset (the steps that commit it: accept, pay,
+confirm_recordal, an open-licence notice), so a pledge (financing locks the application, then the asset)
+and a transfer of one asset are never decided side by side (ipmarket/assets/commitments.py).
 """
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,13 +20,14 @@ from djmoney.money import Money
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation, User
 from ipmarket.assets.services import asset_assign, asset_release_pledge
-from ipmarket.errors import GuardFailed
+from ipmarket.errors import Conflict, GuardFailed, RoleRefused
+from ipmarket.formats import cny
 from ipmarket.notifications import hooks as notification_hooks
 
 from .. import guards
 from ..models import Deal, Listing, Message
 from ..payments import PaymentHandle, gateway
-from .common import record_event, refuse_if, require_state
+from .common import lock_listed_asset, record_event, refuse_if, require_state
 
 State = Deal.State
 DEAL_ACTIONS = {
@@ -36,10 +40,12 @@ DEAL_ACTIONS = {
 BUSY = [State.ACCEPTED, State.PAID, State.RECORDED]  # a single-buyer listing is taken
 
 
-def _lock(deal_pk: int) -> Deal:
+def _lock(deal_pk: int, *, with_asset: bool = False) -> Deal:
     listing_id = Deal.objects.values_list("listing_id", flat=True).get(pk=deal_pk)
     listing = Listing.objects.select_for_update(of=("self",)).select_related("patent", "trademark").get(pk=listing_id)
     deal = Deal.objects.select_for_update().get(pk=deal_pk)
+    if with_asset:
+        lock_listed_asset(listing)
     deal.listing = listing
     return deal
 
@@ -85,7 +91,7 @@ def _buyer_for(user: User, listing: Listing, buyer: Organisation | None) -> Orga
             )
         buyer = Organisation.objects.get(pk=next(iter(enterprises)))
     elif buyer.pk not in enterprises:
-        raise GuardFailed("not_buyer", _("You may inquire only for an enterprise you belong to."))
+        raise RoleRefused("not_buyer", _("You may inquire only for an enterprise you belong to."))
     if buyer.pk == listing.seller_id:
         raise GuardFailed("own_listing", _("This is your own listing."))
     return buyer
@@ -107,7 +113,8 @@ def inquiry_create(
         raise GuardFailed("price_not_negotiable", _("The price of this listing is fixed: no offers."))
     deal = Deal.objects.select_for_update().filter(listing=listing, buyer=buyer, state__in=Deal.OPEN).first()
     if deal is None:
-        if open_licence:
+        if open_licence:  # the notice grants the licence: it commits the asset
+            lock_listed_asset(listing)
             refuse_if(guards.listing_refusal(listing, timezone.localdate()))
         deal = Deal.objects.create(listing=listing, buyer=buyer, seller=listing.seller, price=offer or listing.price)
         record_event(listing=listing, deal=deal, actor=by, action="open", from_state="", to_state=deal.state)
@@ -130,7 +137,7 @@ def inquiry_create(
 def deal_post_message(*, deal: Deal, by: User, body: str, offer=None) -> Message:
     deal = _lock(deal.pk)
     if not _is_party(by, deal):
-        raise GuardFailed("not_party", _("Only the buyer and the seller write in this thread."))
+        raise RoleRefused("not_party", _("Only the buyer and the seller write in this thread."))
     offer = _money(offer)
     side = deal.buyer if policies.is_member(by, deal.buyer) else deal.seller
     if offer is not None:
@@ -142,17 +149,22 @@ def deal_post_message(*, deal: Deal, by: User, body: str, offer=None) -> Message
 
 
 @transaction.atomic
-def deal_accept(*, deal: Deal, by: User, price=None, note: str = "") -> Deal:
-    """The seller agrees to the deal at the last offer (or the given price)."""
-    deal = _lock(deal.pk)
+def deal_accept(*, deal: Deal, by: User, price, note: str = "") -> Deal:
+    """The seller agrees to the deal at its current price — the one the seller saw (compare-and-set): if the
+    buyer changed the offer meanwhile, nothing is accepted (409 `offer_changed`)."""
+    deal = _lock(deal.pk, with_asset=True)
     refuse_if(guards.seller_refusal(by, deal.listing))
     require_state(deal, "state", "accept", DEAL_ACTIONS)
-    refuse_if(guards.accept_refusal(deal, timezone.localdate()))
     price = _money(price)
-    if price is not None:
-        if not deal.listing.negotiable and price != deal.listing.price:
-            raise GuardFailed("price_not_negotiable", _("The price of this listing is fixed."))
-        deal.price = price
+    if price is None:
+        raise ValidationError({"price": [_("Give the price you accept, as shown on the deal.")]})
+    if price != deal.price:
+        raise Conflict(
+            "offer_changed",
+            _("The price of this deal is now %(price)s, not %(seen)s: look at the latest offer before accepting.")
+            % {"price": cny(deal.price), "seen": cny(price)},
+        )
+    refuse_if(guards.accept_refusal(deal, timezone.localdate()))
     before = deal.state
     deal.accept()
     deal.save()
@@ -173,9 +185,10 @@ def deal_accept(*, deal: Deal, by: User, price=None, note: str = "") -> Deal:
 def deal_pay(*, deal: Deal, by: User) -> PaymentHandle:
     """The buyer starts paying; the money is held by the platform until the recordal."""
     with transaction.atomic():
-        deal = _lock(deal.pk)
+        deal = _lock(deal.pk, with_asset=True)
         refuse_if(guards.buyer_refusal(by, deal))
         require_state(deal, "state", "pay", DEAL_ACTIONS)
+        refuse_if(guards.commit_refusal(deal, timezone.localdate()))
     handle = gateway().create_payment(deal)
     with transaction.atomic():
         deal = _lock(deal.pk)
@@ -204,15 +217,33 @@ def deal_mark_paid(*, deal_id: int, payment_intent_id: str, amount: Money | None
     return deal
 
 
-@transaction.atomic
 def deal_confirm_recordal(*, deal: Deal, by: User, recordal_number: str) -> Deal:
-    """The seller enters the CNIPA recordal or filing number; an assignment changes the owner."""
-    deal = _lock(deal.pk)
-    refuse_if(guards.seller_refusal(by, deal.listing))
-    require_state(deal, "state", "confirm_recordal", DEAL_ACTIONS)
-    number = (recordal_number or "").strip()
-    if not number or len(number) > 64:
-        raise GuardFailed("recordal_number_required", _("Enter the recordal or filing number (up to 64 characters)."))
+    """The seller enters the CNIPA recordal or filing number; an assignment changes the owner.
+
+    A paid deal that can no longer be recorded (the asset was pledged, lapsed, disputed, licensed
+    exclusively to someone else…) is cancelled and the buyer refunded; both parties are told why, and the
+    seller's call is refused with the reason."""
+    with transaction.atomic():
+        deal = _lock(deal.pk, with_asset=True)
+        refuse_if(guards.seller_refusal(by, deal.listing))
+        require_state(deal, "state", "confirm_recordal", DEAL_ACTIONS)
+        number = (recordal_number or "").strip()
+        if not number or len(number) > 64:
+            raise GuardFailed(
+                "recordal_number_required", _("Enter the recordal or filing number (up to 64 characters).")
+            )
+        impossible = guards.commit_refusal(deal, timezone.localdate())
+        if impossible is None:
+            return _record(deal, by, number)
+    _refund_unrecordable(deal, impossible)
+    raise GuardFailed(
+        impossible.code,
+        _("This deal can no longer be recorded: %(reason)s It was cancelled and the buyer refunded.")
+        % {"reason": impossible.reason},
+    )
+
+
+def _record(deal: Deal, by: User, number: str) -> Deal:
     before = deal.state
     deal.recordal_number = number
     deal.record()
@@ -221,15 +252,30 @@ def deal_confirm_recordal(*, deal: Deal, by: User, recordal_number: str) -> Deal
     listing = deal.listing
     if listing.deal_type == Listing.DealType.ASSIGNMENT:
         enforcement = guards.is_enforcement_sale(listing)
-        asset_assign(asset=listing.asset, to=deal.buyer)
+        asset_assign(asset=listing.asset, to=deal.buyer, by=by)
         if enforcement:  # the pledge ends with the sale; the proceeds go to the bank
-            asset_release_pledge(asset=listing.asset)
+            asset_release_pledge(asset=listing.asset, by=by)
     if listing.is_single_buyer:
         status_before = listing.status
         listing.close()
         listing.save()
         record_event(listing=listing, actor=by, action="close", from_state=status_before, to_state=listing.status)
     return deal
+
+
+def _refund_unrecordable(deal: Deal, refusal: GuardFailed) -> None:
+    """Refund the buyer of a paid deal that cannot be recorded (the provider is called outside a transaction)."""
+    refund_id = gateway().refund(deal)
+    with transaction.atomic():
+        deal = _lock(deal.pk)
+        if deal.state != State.PAID:
+            return  # refunded meanwhile
+        deal.refund_id = refund_id
+        deal.refund()
+        deal.save()
+        # The platform cancels (no actor), so that everyone on both sides is told, the seller's person too.
+        _event(deal, None, "cancel", State.PAID, note=_("Cannot be recorded: %(reason)s") % {"reason": refusal.reason})
+        _reopen_listing_if_free(deal.listing, None)
 
 
 def deal_release(*, deal: Deal, by: User, note: str = "") -> Deal:

@@ -9,7 +9,7 @@ from ipmarket.accounts.models import Organisation, User
 
 from .. import guards
 from ..models import Deal, Listing
-from .common import record_event, refuse_if, require_state
+from .common import lock_listed_asset, record_event, refuse_if, require_state
 
 Status = Listing.Status
 LISTING_ACTIONS = {
@@ -87,7 +87,8 @@ def listing_publish(*, listing: Listing, by: User) -> Listing:
     listing = _locked(listing)
     refuse_if(guards.seller_refusal(by, listing))
     require_state(listing, "status", "publish", LISTING_ACTIONS)
-    refuse_if(guards.listing_refusal(listing, timezone.localdate()))
+    lock_listed_asset(listing)
+    refuse_if(guards.publish_refusal(listing, timezone.localdate()))
     before = listing.status
     listing.publish()
     listing.save()
