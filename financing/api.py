@@ -13,14 +13,17 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ipmarket.accounts import policies as people
 from ipmarket.accounts.models import Organisation
-from ipmarket.api.fields import MoneyField
+from ipmarket.api.fields import DecimalString, MoneyField
 from ipmarket.api.filters import MineFilterSet
+from ipmarket.api.parsers import JSONParser
+from ipmarket.api.routers import ID_PATTERN
+from ipmarket.api.shapes import LossSplitResultSerializer, QuoteResultSerializer
 from ipmarket.assets import selectors as asset_selectors
 
 from . import guards, money, policies, selectors, services
@@ -68,6 +71,14 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         }
 
 
+class LossSplitSerializer(serializers.Serializer):
+    outstanding_principal = DecimalString(min_value=Decimal("0"), **AMOUNT)
+    ip_share = DecimalString(
+        max_digits=7, decimal_places=5, min_value=Decimal("0.00001"), max_value=Decimal("1"), default=Decimal("1")
+    )
+    net_recovery = DecimalString(min_value=Decimal("0"), default=Decimal("0"), **AMOUNT)
+
+
 class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     """Programmes and their settings (DOMAIN.md §4); platform people edit them in the admin."""
 
@@ -78,7 +89,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return selectors.programmes_visible_to(self.request.user)
 
-    @extend_schema(request=None, responses=None)
+    @extend_schema(request=LossSplitSerializer, responses=LossSplitResultSerializer)
     @action(detail=True, methods=["post"], url_path="loss-split", permission_classes=[permissions.AllowAny])
     def loss_split(self, request, pk=None):
         """How a loss on a loan of this programme is shared, and recoveries paid back."""
@@ -120,17 +131,9 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class LossSplitSerializer(serializers.Serializer):
-    outstanding_principal = serializers.DecimalField(min_value=Decimal("0"), **AMOUNT)
-    ip_share = serializers.DecimalField(
-        max_digits=7, decimal_places=5, min_value=Decimal("0.00001"), max_value=Decimal("1"), default=Decimal("1")
-    )
-    net_recovery = serializers.DecimalField(min_value=Decimal("0"), default=Decimal("0"), **AMOUNT)
-
-
 class QuoteSerializer(serializers.Serializer):
-    principal = serializers.DecimalField(min_value=Decimal("0.01"), **AMOUNT)
-    annual_rate = serializers.DecimalField(**RATE)
+    principal = DecimalString(min_value=Decimal("0.01"), **AMOUNT)
+    annual_rate = DecimalString(**RATE)
     months = serializers.IntegerField(min_value=1, max_value=money.MAX_MONTHS)
     method = serializers.ChoiceField(choices=Application.Method.choices)
 
@@ -141,7 +144,7 @@ class QuoteView(APIView):
     permission_classes = [permissions.AllowAny]
     serializer_class = QuoteSerializer
 
-    @extend_schema(request=QuoteSerializer, responses=None)
+    @extend_schema(request=QuoteSerializer, responses=QuoteResultSerializer)
     def post(self, request):
         body = QuoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -200,7 +203,7 @@ class AssetsField(serializers.ListField):
             if kind not in ("patent", "trademark"):
                 raise serializers.ValidationError(_('Name each asset as {"type": "patent" or "trademark", "id": …}.'))
             try:
-                assets.append(asset_selectors.asset_visible_to(self.context["request"].user, kind, int(item.get("id"))))
+                assets.append(asset_selectors.asset_visible_to(self.context["request"].user, kind, item.get("id")))
             except (TypeError, ValueError, ObjectDoesNotExist):
                 raise serializers.ValidationError(_("There is no such asset.")) from None
         return assets
@@ -230,7 +233,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     insurer = _party(Organisation.Kind.INSURER)
     appraiser = _party(Organisation.Kind.APPRAISER)
     principal = MoneyField()
-    annual_rate = serializers.DecimalField(**RATE)
+    annual_rate = DecimalString(**RATE)
     assets = AssetsField()
     state = serializers.CharField(read_only=True)
     appraised_value = MoneyField(read_only=True)
@@ -239,6 +242,8 @@ class ApplicationSerializer(serializers.ModelSerializer):
     premium = MoneyField(read_only=True)
     policy_limit = MoneyField(read_only=True)
     covered_principal = MoneyField(read_only=True)
+    fund_cap_per_loan = MoneyField(read_only=True, allow_null=True)
+    programme_policy_limit = MoneyField(read_only=True, allow_null=True)
     outstanding_principal = serializers.SerializerMethodField()
     ltv_limit = serializers.SerializerMethodField()
     claim = serializers.SerializerMethodField()
@@ -251,13 +256,16 @@ class ApplicationSerializer(serializers.ModelSerializer):
         fields = [
             "id", "programme", "applicant", "lender", "insurer", "appraiser", "principal", "annual_rate",
             "term_months", "method", "purpose", "ip_share", "assets", "state", "appraised_value",
-            "valuation_report_date", "proposed_principal", "proposed_rate", "proposed_by", "approved_principal",
-            "approved_rate", "approved_by", "premium_rate", "premium", "policy_limit", "covered_principal",
+            "valuation_report_date", "proposed_principal", "proposed_rate", "proposed_ip_share", "proposed_by",
+            "approved_principal", "approved_rate", "approved_by", "fund_ratio", "insurer_ratio", "fund_cap_per_loan",
+            "programme_policy_limit", "premium_rate", "premium", "policy_limit", "covered_principal",
             "registration_number", "disbursed_on", "maturity_date", "defaulted_on", "claim_deadline",
             "outstanding_principal", "ltv_limit", "claim", "recoveries", "alerts", "allowed_actions", "created_at",
             "updated_at",
         ]  # fmt: skip
+        # The IP share is the bank's (proposed with the loan, frozen at approval): a borrower's value is ignored.
         read_only_fields = [
+            "ip_share", "proposed_ip_share", "fund_ratio", "insurer_ratio",
             "valuation_report_date", "proposed_rate", "proposed_by", "approved_rate", "approved_by", "premium_rate",
             "registration_number", "disbursed_on", "maturity_date", "defaulted_on", "claim_deadline", "created_at",
             "updated_at",
@@ -329,7 +337,7 @@ class NoteSerializer(serializers.Serializer):
 class AssetValueSerializer(serializers.Serializer):
     type = serializers.ChoiceField(choices=["patent", "trademark"])
     id = serializers.IntegerField()
-    appraised_value = serializers.DecimalField(min_value=Decimal("0.01"), **AMOUNT)
+    appraised_value = DecimalString(min_value=Decimal("0.01"), **AMOUNT)
 
 
 class ValueSerializer(NoteSerializer):
@@ -339,13 +347,29 @@ class ValueSerializer(NoteSerializer):
     report = serializers.FileField(required=False, help_text=_("The valuation report (PDF, JPEG or PNG)."))
 
 
+IP_SHARE = {"max_digits": 5, "decimal_places": 4, "min_value": Decimal("0.0001"), "max_value": Decimal("1")}
+
+
 class ProposeSerializer(NoteSerializer):
     principal = MoneyField()
-    annual_rate = serializers.DecimalField(**RATE)
+    annual_rate = DecimalString(**RATE)
+    ip_share = DecimalString(
+        required=False, help_text=_("The IP share of the collateral (0 < share ≤ 1); 1 when not given."), **IP_SHARE
+    )
+
+
+class ApproveSerializer(NoteSerializer):
+    """The terms the approver decides on: they must be the current proposal (else 409 `proposal_changed`)."""
+
+    principal = MoneyField()
+    annual_rate = DecimalString(**RATE)
+    ip_share = DecimalString(
+        required=False, help_text=_("The proposed IP share the approver saw; 1 when not given."), **IP_SHARE
+    )
 
 
 class UnderwriteSerializer(NoteSerializer):
-    premium_rate = serializers.DecimalField(**RATE)
+    premium_rate = DecimalString(**RATE)
     policy_limit = MoneyField(required=False)
 
 
@@ -354,17 +378,18 @@ class RegisterPledgeSerializer(NoteSerializer):
 
 
 class RepaymentSerializer(NoteSerializer):
-    amount = serializers.DecimalField(min_value=Decimal("0.01"), **AMOUNT)
+    amount = DecimalString(min_value=Decimal("0.01"), **AMOUNT)
     paid_on = serializers.DateField()
 
 
 class RecoverySerializer(NoteSerializer):
-    amount = serializers.DecimalField(min_value=Decimal("0.01"), **AMOUNT)
+    amount = DecimalString(min_value=Decimal("0.01"), **AMOUNT)
 
 
 ACTION_BODIES = {
     "value": ValueSerializer,
     "bank_propose": ProposeSerializer,
+    "bank_approve": ApproveSerializer,
     "underwrite": UnderwriteSerializer,
     "register_pledge": RegisterPledgeSerializer,
     "record_repayment": RepaymentSerializer,
@@ -456,16 +481,20 @@ class ApplicationViewSet(
             services.ACTION_SERVICES[action_name](application=app, by=request.user, **data)
         return Response(self._fresh(app.pk))
 
+    @extend_schema(responses=ScheduleRowSerializer(many=True))
     @action(detail=True, methods=["get"], serializer_class=ScheduleRowSerializer, pagination_class=None)
     def schedule(self, request, pk=None):
         app = self.get_object()
         return Response(ScheduleRowSerializer(app.periods.order_by("period"), many=True).data)
 
+    @extend_schema(responses=EventSerializer(many=True))
     @action(detail=True, methods=["get"], serializer_class=EventSerializer, pagination_class=None)
     def events(self, request, pk=None):
         app = self.get_object()
         return Response(EventSerializer(app.events.select_related("actor"), many=True).data)
 
+    @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
+    @extend_schema(methods=["POST"], responses={201: DocumentSerializer})
     @action(detail=True, methods=["get", "post"], serializer_class=DocumentSerializer, pagination_class=None)
     def documents(self, request, pk=None):
         app = self.get_object()
@@ -483,7 +512,7 @@ class ApplicationViewSet(
         return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(operation_id="financing_applications_document_download", responses={(200, "*/*"): bytes})
-    @action(detail=True, methods=["get"], url_path=r"documents/(?P<document_id>\d+)")
+    @action(detail=True, methods=["get"], url_path=rf"documents/(?P<document_id>{ID_PATTERN})")
     def document(self, request, pk=None, document_id=None):
         """The file itself, to the application's parties only."""
         app = self.get_object()

@@ -92,7 +92,9 @@ def seed_applications(programme: Programme, orgs: dict[str, Organisation], peopl
     services.application_bank_propose(
         application=loan, by=officer, principal=Decimal("5000000"), annual_rate=Decimal("0.045")
     )
-    services.application_bank_approve(application=loan, by=approver)
+    services.application_bank_approve(
+        application=loan, by=approver, principal=Decimal("5000000"), annual_rate=Decimal("0.045")
+    )
     services.application_underwrite(application=loan, by=insurer, premium_rate=Decimal("0.015"))
     services.application_fund_file(application=loan, by=fund)
     services.application_sign_contract(application=loan, by=me)

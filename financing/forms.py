@@ -29,8 +29,7 @@ def amount_field(label, **kwargs) -> forms.DecimalField:
         max_value=MAX_AMOUNT,
         max_digits=16,
         decimal_places=2,
-        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
-        **kwargs,
+        **{"widget": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}), **kwargs},
     )
 
 
@@ -42,8 +41,10 @@ def percent_field(label, **kwargs) -> forms.DecimalField:
         max_value=Decimal("99.999"),
         max_digits=5,
         decimal_places=3,
-        widget=forms.NumberInput(attrs={"step": "0.001", "min": "0", "max": "99.999", "inputmode": "decimal"}),
-        **kwargs,
+        **{
+            "widget": forms.NumberInput(attrs={"step": "0.001", "min": "0", "max": "99.999", "inputmode": "decimal"}),
+            **kwargs,
+        },
     )
 
 
@@ -219,19 +220,70 @@ class ValueForm(forms.Form):
         return {"appraised_value": data["appraised_value"], "report_date": data.get("report_date")}
 
 
+def share_field(label, **kwargs) -> forms.DecimalField:
+    """The IP share of the collateral in percent: more than 0, at most 100, two decimals (four as a fraction)."""
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal("0.01"),
+        max_value=Decimal("100"),
+        max_digits=5,
+        decimal_places=2,
+        **{
+            "widget": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "max": "100", "inputmode": "decimal"}),
+            **kwargs,
+        },
+    )
+
+
 class ProposeForm(forms.Form):
     principal = amount_field(_("Principal (CNY)"))
     annual_rate = percent_field(_("Annual rate (%)"))
+    ip_share = share_field(
+        _("IP share of the collateral (%)"),
+        required=False,
+        help_text=_("The part of the loan the pledged IP secures; 100 (empty) when it is the only collateral."),
+    )
 
     def service_kwargs(self) -> dict:
-        return {"principal": self.cleaned_data["principal"], "annual_rate": fraction(self.cleaned_data["annual_rate"])}
+        data = self.cleaned_data
+        share = data.get("ip_share")
+        return {
+            "principal": data["principal"],
+            "annual_rate": fraction(data["annual_rate"]),
+            "ip_share": None if share is None else fraction(share),
+        }
+
+
+class ApproveForm(NoteForm):
+    """The terms shown to the approver travel with the decision (hidden): a proposal changed meanwhile is
+    refused (`proposal_changed`), never approved unseen. Terms missing are left to the service to refuse."""
+
+    principal = amount_field(_("Principal (CNY)"), required=False, widget=forms.HiddenInput())
+    annual_rate = percent_field(_("Annual rate (%)"), required=False, widget=forms.HiddenInput())
+    ip_share = share_field(_("IP share of the collateral (%)"), required=False, widget=forms.HiddenInput())
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        rate, share = data.get("annual_rate"), data.get("ip_share")
+        return {
+            **super().service_kwargs(),
+            "principal": data.get("principal"),
+            "annual_rate": None if rate is None else fraction(rate),
+            "ip_share": None if share is None else fraction(share),
+        }
 
 
 class UnderwriteForm(forms.Form):
     premium_rate = percent_field(_("Premium rate (% a year)"))
+    policy_limit = amount_field(
+        _("Policy limit (CNY)"),
+        required=False,
+        help_text=_("Empty: the programme's limit (none when the programme sets none)."),
+    )
 
     def service_kwargs(self) -> dict:
-        return {"premium_rate": fraction(self.cleaned_data["premium_rate"])}
+        data = self.cleaned_data
+        return {"premium_rate": fraction(data["premium_rate"]), "policy_limit": data.get("policy_limit")}
 
 
 class RegisterPledgeForm(forms.Form):
@@ -263,6 +315,7 @@ class RecoveryForm(forms.Form):
 ACTION_FORMS = {
     "value": ValueForm,
     "bank_propose": ProposeForm,
+    "bank_approve": ApproveForm,
     "underwrite": UnderwriteForm,
     "register_pledge": RegisterPledgeForm,
     "record_repayment": RepaymentForm,
@@ -277,6 +330,13 @@ def action_form(action: str, data=None, **kwargs) -> forms.Form:
 
 class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind of document"), choices=Document.Kind.choices)
+
+    def __init__(self, *args, kinds=None, **kwargs):
+        """`kinds`: the kinds the person may upload now (all when None); the service checks again."""
+        super().__init__(*args, **kwargs)
+        if kinds is not None:
+            self.fields["kind"].choices = [(k, label) for k, label in Document.Kind.choices if k in kinds]
+
     file = forms.FileField(
         label=_("File (PDF, JPEG or PNG)"),
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"}),

@@ -5,13 +5,12 @@ from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from ipmarket.assets import rules
-from ipmarket.errors import GuardFailed
+from ipmarket.errors import Conflict, GuardFailed
 
-from . import money
+from . import money, pool
 from .models import Application, ApplicationAsset, Document, Programme
 
 S = Application.State
@@ -20,6 +19,11 @@ REPORT_MAX_AGE = relativedelta(months=12)
 
 def _cny(amount: Decimal) -> str:
     return f"¥{amount:,.2f}"
+
+
+def _percent(rate: Decimal) -> str:
+    """0.0435 → "4.35%"."""
+    return f"{rate.scaleb(2):.3f}".rstrip("0").rstrip(".") + "%"
 
 
 def eligibility_refusal(app: Application) -> GuardFailed | None:
@@ -176,12 +180,32 @@ def loan_terms_refusal(app: Application, principal: Decimal, rate: Decimal) -> G
     return None
 
 
-def approval_refusal(app: Application, user) -> GuardFailed | None:
+def approval_refusal(app: Application, user, terms=None) -> GuardFailed | Conflict | None:
+    """bank_approve: a proposal by another person, whose terms (principal, rate, IP share or None) are those the
+    approver decides on, and still within the programme's limits. Without `terms` (a page greying out its
+    button) the compare-and-set is left out."""
     if app.proposed_by_id is None:
         return GuardFailed("no_proposal", _("A bank officer proposes the loan before it is approved."))
     if app.proposed_by_id == user.pk:
         return GuardFailed("approver_is_proposer", _("The approver must be a different person from the proposer."))
+    if terms is not None and (conflict := proposal_conflict(app, *terms)):
+        return conflict
     return loan_terms_refusal(app, app.proposed_principal.amount, app.proposed_rate)
+
+
+def proposal_conflict(app: Application, principal: Decimal, rate: Decimal, ip_share: Decimal | None) -> Conflict | None:
+    """The terms the approver saw must be the current proposal (compare-and-set). An IP share not sent is the
+    default of a proposal, 1: an approver who was not shown a smaller share does not approve it."""
+    proposed_share = app.proposed_ip_share if app.proposed_ip_share is not None else app.ip_share
+    current = (app.proposed_principal.amount, app.proposed_rate, proposed_share)
+    if (principal, rate, Decimal("1") if ip_share is None else ip_share) == current:
+        return None
+    return Conflict(
+        "proposal_changed",
+        _("The proposal changed since you saw it: it is now %(principal)s at %(rate)s, IP share %(share)s. "
+          "Review the new terms before deciding.")
+        % {"principal": _cny(current[0]), "rate": _percent(current[1]), "share": _percent(current[2])},
+    )  # fmt: skip
 
 
 def premium_refusal(app: Application, premium_rate: Decimal) -> GuardFailed | None:
@@ -193,17 +217,60 @@ def premium_refusal(app: Application, premium_rate: Decimal) -> GuardFailed | No
     return None
 
 
+def loss_terms(app: Application) -> dict:
+    """The loss-sharing terms of the loan: those frozen on the application when the bank approved it, the
+    programme's current ones before."""
+    programme, frozen = app.programme, app.approved_by_id is not None and app.fund_ratio is not None
+    if not frozen:
+        return {
+            "fund_ratio": programme.fund_ratio,
+            "insurer_ratio": programme.insurer_ratio,
+            "fund_cap": programme.fund_cap_per_loan.amount,
+            "programme_policy_limit": _amount(programme.insurer_policy_limit),
+        }
+    return {
+        "fund_ratio": app.fund_ratio,
+        "insurer_ratio": app.insurer_ratio,
+        "fund_cap": app.fund_cap_per_loan.amount,
+        "programme_policy_limit": _amount(app.programme_policy_limit),
+    }
+
+
+def _amount(value) -> Decimal | None:
+    return value.amount if value is not None else None
+
+
+def minimum_policy_limit(app: Application) -> Decimal:
+    """The least policy limit that keeps the insurer's share where the programme puts it: the insurer's ratio
+    of the largest loss base (approved principal × IP share), or the programme's own limit when lower."""
+    terms = loss_terms(app)
+    promised = money.round_cents(terms["insurer_ratio"] * app.approved_principal.amount * app.ip_share)
+    limit = terms["programme_policy_limit"]
+    return promised if limit is None else min(promised, limit)
+
+
+def policy_limit_refusal(app: Application, policy_limit: Decimal | None) -> GuardFailed | None:
+    """underwrite: a policy limit (None: no limit) may not cut the insurer's share below the programme's."""
+    if policy_limit is None:
+        return None
+    minimum = minimum_policy_limit(app)
+    if policy_limit <= 0 or policy_limit < minimum:
+        return GuardFailed(
+            "policy_limit_below_programme",
+            _("The policy limit may not be below %(min)s: the insurer's share of the largest loss this loan can "
+              "leave, or the programme's limit.") % {"min": _cny(max(minimum, Decimal("0.01")))},
+        )  # fmt: skip
+    return None
+
+
 def pool_exposure(programme: Programme) -> Decimal:
-    """Covered principal of all live loans in the pool."""
-    total = Application.objects.filter(programme=programme, state__in=Application.LIVE).aggregate(
-        total=Sum("covered_principal")
-    )["total"]
-    return total or Decimal("0")
+    """Covered principal of all live loans in the pool (financing/pool.py)."""
+    return pool.exposure(programme)
 
 
 def pool_headroom(programme: Programme) -> Decimal:
-    """balance × leverage − covered principal of all live loans."""
-    return programme.pool_capacity - pool_exposure(programme)
+    """What new filings may use: the money left × leverage − covered principal of live loans (financing/pool.py)."""
+    return pool.headroom(programme)
 
 
 def headroom_refusal(app: Application) -> GuardFailed | None:
@@ -212,7 +279,7 @@ def headroom_refusal(app: Application) -> GuardFailed | None:
         return GuardFailed(
             "pool_headroom_exceeded",
             _("The pool's headroom (%(headroom)s) does not cover this loan's principal.")
-            % {"headroom": _cny(headroom)},
+            % {"headroom": _cny(max(headroom, Decimal("0")))},
         )
     return None
 

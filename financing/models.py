@@ -4,6 +4,7 @@ import os
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -12,8 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from djmoney.models.fields import MoneyField
 
+from ipmarket import limits
+
 RATE = {"max_digits": 7, "decimal_places": 5, "validators": [MinValueValidator(0), MaxValueValidator(1)]}
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
+# The IP share of the collateral: 0 < share ≤ 1, four decimals.
+IP_SHARE = {
+    "max_digits": 5,
+    "decimal_places": 4,
+    "validators": [MinValueValidator(Decimal("0.0001")), MaxValueValidator(1)],
+}
+MAX_CREDITOR_SHARE = Decimal("0.8")  # the fund and the insurer together: the bank keeps at least 20 %
+MAX_TERM_MONTHS = 360
 
 
 def money(verbose_name, **kwargs):
@@ -26,7 +37,7 @@ class Programme(models.Model):
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, **limits.text_limit(limits.DESCRIPTION))
     risk_fund = models.ForeignKey(
         "accounts.Organisation",
         on_delete=models.PROTECT,
@@ -98,7 +109,44 @@ class Programme(models.Model):
 
     @property
     def pool_capacity(self) -> Decimal:
-        return (self.pool_balance.amount * self.pool_leverage).quantize(Decimal("0.01"))
+        """What the pool may cover: the money left in it × leverage (financing/pool.py)."""
+        from .pool import capacity
+
+        return capacity(self)
+
+    def clean(self):
+        """The programme's own settings, checked in one place (the admin edit screen and `programme_update`)."""
+        super().clean()
+        errors = {}
+        if self.fund_ratio is not None and self.insurer_ratio is not None:
+            if self.fund_ratio + self.insurer_ratio > MAX_CREDITOR_SHARE:
+                errors["insurer_ratio"] = [_("The fund's and the insurer's shares add up to at most 80%: the bank "
+                                             "bears at least 20% of a loss.")]  # fmt: skip
+        for name in ("max_principal", "fund_cap_per_loan", "insurer_policy_limit", "pool_balance"):
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if value.currency.code != "CNY":
+                errors[name] = [_("Amounts are in CNY.")]
+            elif value.amount < 0 or (value.amount == 0 and name != "pool_balance"):
+                errors[name] = [_("Give a positive amount.") if name != "pool_balance" else
+                                _("The pool balance cannot be negative.")]  # fmt: skip
+        if self.pool_leverage is not None and self.pool_leverage <= 0:
+            errors["pool_leverage"] = [_("The leverage is positive.")]
+        if self.max_annual_rate is not None and self.max_annual_rate <= 0:
+            errors["max_annual_rate"] = [_("The rate cap is positive.")]
+        if self.max_term_months is not None and not 1 <= self.max_term_months <= MAX_TERM_MONTHS:
+            errors["max_term_months"] = [_("The longest term is 1 to 360 months.")]
+        if self.claim_deadline_working_days is not None and self.claim_deadline_working_days < 1:
+            errors["claim_deadline_working_days"] = [_("The bank has at least one working day to claim.")]
+        if (
+            self.default_after_days is not None
+            and self.overdue_grace_days is not None
+            and self.default_after_days <= self.overdue_grace_days
+        ):
+            errors["default_after_days"] = [_("A loan defaults only after the overdue grace days.")]
+        if errors:
+            raise ValidationError(errors)
 
     def ltv_for(self, asset_kind: str) -> Decimal:
         return getattr(self, f"ltv_{asset_kind}")
@@ -167,24 +215,26 @@ class Application(models.Model):
     annual_rate = models.DecimalField(_("annual rate requested"), **RATE)
     term_months = models.PositiveSmallIntegerField(_("term (months)"))
     method = models.CharField(_("repayment method"), max_length=20, choices=Method.choices)
-    purpose = models.TextField(_("purpose"), blank=True)
-    ip_share = models.DecimalField(
-        _("IP share of the collateral"),
-        max_digits=5,
-        decimal_places=4,
-        default=Decimal("1"),
-        validators=[MinValueValidator(Decimal("0.0001")), MaxValueValidator(1)],
-    )
+    purpose = models.TextField(_("purpose"), blank=True, **limits.text_limit(limits.NOTE))
+    # Set by the bank: proposed with the loan (proposed_ip_share), frozen here when approved.
+    ip_share = models.DecimalField(_("IP share of the collateral"), default=Decimal("1"), **IP_SHARE)
     state = FSMField(_("state"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
 
     appraised_value = money(_("appraised value"), null=True, blank=True)
     valuation_report_date = models.DateField(_("valuation report date"), null=True, blank=True)
     proposed_principal = money(_("principal proposed"), null=True, blank=True)
     proposed_rate = models.DecimalField(_("rate proposed"), null=True, blank=True, **RATE)
+    proposed_ip_share = models.DecimalField(_("IP share proposed"), null=True, blank=True, **IP_SHARE)
     proposed_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_principal = money(_("principal approved"), null=True, blank=True)
     approved_rate = models.DecimalField(_("rate approved"), null=True, blank=True, **RATE)
     approved_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The programme's loss-sharing terms, frozen when the bank approves: a later change of the programme does
+    # not change the split of a loan already approved (financing/guards.py `loss_terms`).
+    fund_ratio = models.DecimalField(_("loss share: fund"), null=True, blank=True, **RATE)
+    insurer_ratio = models.DecimalField(_("loss share: insurer"), null=True, blank=True, **RATE)
+    fund_cap_per_loan = money(_("fund cap per loan"), null=True, blank=True)
+    programme_policy_limit = money(_("programme's policy limit per loan"), null=True, blank=True)
     premium_rate = models.DecimalField(_("premium rate"), null=True, blank=True, **RATE)
     premium = money(_("premium"), null=True, blank=True)
     policy_limit = money(_("policy limit"), null=True, blank=True)
@@ -448,7 +498,7 @@ class Event(models.Model):
     action = models.CharField(max_length=40)
     from_state = models.CharField(max_length=30, blank=True)
     to_state = models.CharField(max_length=30, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, **limits.text_limit(limits.NOTE))
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

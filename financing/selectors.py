@@ -2,11 +2,11 @@
 parties only (the borrower always; the bank, insurer, appraiser and fund once it is submitted) and
 by platform people. Anyone else gets 404."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from ipmarket.accounts import policies
 
-from .models import Application, Programme
+from .models import Application, Event, Programme
 
 
 def programmes_visible_to(user) -> QuerySet[Programme]:
@@ -18,7 +18,9 @@ def applications_visible_to(user) -> QuerySet[Application]:
         "programme", "programme__risk_fund", "applicant", "lender", "insurer", "appraiser"
     ).prefetch_related("assets__patent", "assets__trademark")
     ids = policies.organisation_ids(user)
-    submitted = ~Q(state=Application.State.DRAFT)
+    # Submitted at least once: a draft withdrawn before it was ever submitted stays the borrower's alone.
+    ever_submitted = Exists(Event.objects.filter(application=OuterRef("pk"), action="submit"))
+    submitted = ~Q(state=Application.State.DRAFT) & (~Q(state=Application.State.WITHDRAWN) | ever_submitted)
     if policies.is_platform_staff(user):
         return qs.filter(submitted | Q(applicant_id__in=ids))
     if not ids:

@@ -1,19 +1,51 @@
-"""Wagtail admin: platform people edit programme settings; applications are listed for support."""
+"""Wagtail admin: platform people edit programme settings (through `programme_create`/`programme_update`,
+so `Programme.clean` and the platform check apply as everywhere); applications are listed for support, each
+person seeing exactly what the API shows them (`selectors.applications_visible_to`)."""
 
+from django.contrib.admin.utils import unquote
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views import chooser as chooser_views
+from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from ipmarket.admin_policies import ViewOnlyPolicy
+from ipmarket.admin_policies import ServiceSaveMixin, ViewOnlyPolicy
 
+from . import selectors, services
 from .models import Application, Programme
+from .services.programmes import SETTINGS
+
+# --- programmes: saved by the services ------------------------------------------------------------------------
+
+
+class ThroughServiceMixin(ServiceSaveMixin):
+    """The snippet's create/edit views call programme_create/programme_update instead of saving the form;
+    a refusal is a form error."""
+
+    def save_through_service(self, form):
+        fields = {name: value for name, value in form.cleaned_data.items() if name in SETTINGS}
+        if self.view_name == "create":
+            return services.programme_create(by=self.request.user, **fields)
+        return services.programme_update(programme=self.object, by=self.request.user, **fields)
+
+
+class ProgrammeCreateView(ThroughServiceMixin, snippet_views.CreateView):
+    pass
+
+
+class ProgrammeEditView(ThroughServiceMixin, snippet_views.EditView):
+    pass
 
 
 class ProgrammeViewSet(SnippetViewSet):
     model = Programme
     icon = "cogs"
+    add_view_class = ProgrammeCreateView
+    edit_view_class = ProgrammeEditView
+    copy_view_enabled = False
     list_display = ["name", "slug", "risk_fund", "is_active", "max_principal", "max_annual_rate"]
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
@@ -60,7 +92,59 @@ class ProgrammeViewSet(SnippetViewSet):
     ]  # fmt: skip
 
 
+# --- applications: what the selector shows the person ------------------------------------------------------
+
 register_permission_policy(Application, ViewOnlyPolicy(Application))
+
+
+def _visible(request):
+    return selectors.applications_visible_to(request.user)
+
+
+class VisibleObjectMixin:
+    """One application, looked up among those the person may see (404 otherwise)."""
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(_visible(self.request), pk=unquote(str(self.pk)))
+
+
+class ApplicationInspectView(VisibleObjectMixin, snippet_views.InspectView):
+    pass
+
+
+class ApplicationHistoryView(snippet_views.HistoryView):
+    def get_base_object_queryset(self):
+        return _visible(self.request)
+
+
+class VisibleChoicesMixin:
+    def get_object_list(self):
+        return _visible(self.request)
+
+
+class ApplicationChooseView(VisibleChoicesMixin, chooser_views.ChooseView):
+    pass
+
+
+class ApplicationChooseResultsView(VisibleChoicesMixin, chooser_views.ChooseResultsView):
+    pass
+
+
+class ApplicationChosenView(chooser_views.SnippetChosenView):
+    def get_object(self, pk):
+        return _visible(self.request).get(pk=pk)
+
+
+class ApplicationChosenMultipleView(chooser_views.SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return _visible(self.request).filter(pk__in=pks)
+
+
+class ApplicationChooserViewSet(chooser_views.SnippetChooserViewSet):
+    choose_view_class = ApplicationChooseView
+    choose_results_view_class = ApplicationChooseResultsView
+    chosen_view_class = ApplicationChosenView
+    chosen_multiple_view_class = ApplicationChosenMultipleView
 
 
 class ApplicationViewSet(SnippetViewSet):
@@ -72,6 +156,12 @@ class ApplicationViewSet(SnippetViewSet):
     search_backend_name = None
     ordering = ["-updated_at"]
     inspect_view_enabled = True
+    inspect_view_class = ApplicationInspectView
+    history_view_class = ApplicationHistoryView
+    chooser_viewset_class = ApplicationChooserViewSet
+
+    def get_queryset(self, request):
+        return _visible(request)
 
 
 class FinancingGroup(SnippetViewSetGroup):

@@ -128,7 +128,7 @@ def disbursed_by_month() -> list[dict]:
 
 def programmes_standing() -> list[dict]:
     """Each programme's fund pool: exposure (covered principal of live loans) against its capacity
-    (balance × leverage), from financing's own `pool_standing`."""
+    (money left in the pool × leverage), from financing's own `pool_standing`."""
     result = []
     for programme in Programme.objects.order_by("name", "id"):
         standing = pool_standing(programme)

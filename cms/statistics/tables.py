@@ -267,7 +267,8 @@ def pool_table(figures: dict) -> Table:
         title=title,
         note=_(
             "Exposure is the principal of live loans covered by the programme's risk-compensation pool; capacity "
-            "is the pool balance times its leverage. The headroom is what new loans may still use."
+            "is the money left in the pool (its balance, less the claims it paid, plus recoveries) times its "
+            "leverage. The headroom is what new loans may still use."
         ),
         columns=[_("Programme"), _("Capacity"), _("Exposure"), _("Headroom"), _("Used"), _("Live loans")],
         rows=rows,

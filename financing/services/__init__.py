@@ -29,6 +29,7 @@ from .claims import (
 from .common import ACTIONS, allowed_actions
 from .documents import document_upload
 from .monitoring import collateral_check, pool_snapshot, pool_standing
+from .programmes import programme_create, programme_update
 from .servicing import (
     application_disburse,
     application_mark_default,
@@ -66,5 +67,5 @@ assert set(ACTION_SERVICES) == set(ACTIONS)
 __all__ = [
     "ACTIONS", "ACTION_SERVICES", "allowed_actions", "days_past_due", "application_create", "application_update",
     "collateral_check", "document_upload", "loans_check_overdue", "outstanding_principal", "pool_available",
-    "pool_snapshot", "pool_standing", "split_for",
+    "pool_snapshot", "pool_standing", "programme_create", "programme_update", "split_for",
 ]  # fmt: skip

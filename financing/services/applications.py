@@ -16,10 +16,10 @@ from ipmarket.errors import GuardFailed
 
 from .. import guards, money
 from ..models import Application, ApplicationAsset, Programme
-from .common import acting, record_event, refuse_if
+from .common import acting, lock_pledged_assets, record_event, refuse_if
 
-EDITABLE_FIELDS = {"principal", "annual_rate", "term_months", "method", "purpose", "ip_share", "lender", "insurer",
-                   "appraiser"}  # fmt: skip
+# The borrower's fields. The IP share of the collateral is not among them: the bank sets it with its proposal.
+EDITABLE_FIELDS = {"principal", "annual_rate", "term_months", "method", "purpose", "lender", "insurer", "appraiser"}
 
 
 def _cny(amount) -> Money:
@@ -110,9 +110,15 @@ def application_update(*, application: Application, by: User, assets=None, **fie
     return app
 
 
+def _clear_proposal(app: Application) -> None:
+    """The terms a bank officer proposed no longer stand: the application changed or goes back for changes."""
+    app.proposed_principal = app.proposed_rate = app.proposed_ip_share = app.proposed_by = None
+
+
 def application_submit(*, application, by, note=""):
     with acting(application, by, "submit", note=note) as app:
         refuse_if(guards.eligibility_refusal(app))
+        _clear_proposal(app)  # a resubmission is reviewed afresh
         app.submit()
     return app
 
@@ -126,6 +132,7 @@ def application_prescreen(*, application, by, note=""):
 
 def application_return(*, application, by, note=""):
     with acting(application, by, "return", note=note) as app:
+        _clear_proposal(app)
         app.return_for_changes()
     return app
 
@@ -147,6 +154,7 @@ def application_withdraw(*, application, by, note=""):
 
 def application_verify_ip(*, application, by, note=""):
     with acting(application, by, "verify_ip", note=note) as app:
+        lock_pledged_assets(app)  # from now the asset is committed to the pledge: no transfer of it may be under way
         refuse_if(guards.verify_ip_refusal(app, timezone.localdate()))
         app.verify_ip()
     return app
@@ -184,31 +192,61 @@ def application_value(*, application, by, appraised_value, report_date=None, ass
     return app
 
 
-def application_bank_propose(*, application, by, principal, annual_rate, note=""):
-    """A bank officer proposes the loan; a different approver decides."""
+def _ip_share(value) -> Decimal:
+    share = Decimal("1") if value is None else Decimal(value)
+    if not share.is_finite() or not Decimal("0") < share <= Decimal("1") or share.as_tuple().exponent < -4:
+        raise ValidationError({"ip_share": [_("The IP share of the collateral is more than 0 and at most 1.")]})
+    return share
+
+
+def application_bank_propose(*, application, by, principal, annual_rate, ip_share=None, note=""):
+    """A bank officer proposes the loan — principal, rate and the IP share of the collateral (1 when not
+    given) — replacing any earlier proposal; a different approver decides."""
     with acting(application, by, "bank_propose", note=note) as app:
-        principal, annual_rate = _cny(principal), Decimal(annual_rate)
+        principal, annual_rate, ip_share = _cny(principal), Decimal(annual_rate), _ip_share(ip_share)
         refuse_if(guards.loan_terms_refusal(app, principal.amount, annual_rate))
-        app.proposed_principal, app.proposed_rate, app.proposed_by = principal, annual_rate, by
+        app.proposed_principal, app.proposed_rate, app.proposed_ip_share = principal, annual_rate, ip_share
+        app.proposed_by = by
     return app
 
 
-def application_bank_approve(*, application, by, note=""):
+def application_bank_approve(*, application, by, principal, annual_rate, ip_share=None, note=""):
+    """An approver decides on the terms it saw (compare-and-set): the principal, the rate and the IP share (1
+    when not sent, as in a proposal) must be the current proposal, else nothing is approved (409
+    `proposal_changed`). The programme's loss-sharing terms are frozen on the loan from now."""
     with acting(application, by, "bank_approve", note=note) as app:
-        refuse_if(guards.approval_refusal(app, by))
+        if principal is None or annual_rate is None:
+            refuse_if(guards.approval_refusal(app, by))  # one who may not approve hears why first
+            raise ValidationError(
+                {"principal": [_("Send the terms you approve, as the proposal shows them.")]}
+                if principal is None
+                else {"annual_rate": [_("Send the terms you approve, as the proposal shows them.")]}
+            )
+        terms = (_cny(principal).amount, Decimal(annual_rate), None if ip_share is None else Decimal(ip_share))
+        refuse_if(guards.approval_refusal(app, by, terms=terms))
         app.approved_principal, app.approved_rate, app.approved_by = app.proposed_principal, app.proposed_rate, by
+        app.ip_share = app.proposed_ip_share if app.proposed_ip_share is not None else app.ip_share
+        programme = app.programme
+        app.fund_ratio, app.insurer_ratio = programme.fund_ratio, programme.insurer_ratio
+        app.fund_cap_per_loan, app.programme_policy_limit = programme.fund_cap_per_loan, programme.insurer_policy_limit
         app.bank_approve()
     return app
 
 
 def application_underwrite(*, application, by, premium_rate, policy_limit=None, note=""):
+    """The insurer's premium (up to the programme's cap) and policy limit (by default the programme's, frozen at
+    approval; never below what the programme promises of the insurer's share)."""
     with acting(application, by, "underwrite", note=note) as app:
         premium_rate = Decimal(premium_rate)
         refuse_if(guards.premium_refusal(app, premium_rate))
+        if policy_limit is None:
+            limit = guards.loss_terms(app)["programme_policy_limit"]
+        else:
+            limit = _cny(policy_limit).amount
+        refuse_if(guards.policy_limit_refusal(app, limit))
         years = Decimal(app.term_months) / Decimal(12)
         app.premium_rate = premium_rate
         app.premium = Money(money.round_cents(app.approved_principal.amount * premium_rate * years), "CNY")
-        limit = policy_limit if policy_limit is not None else app.programme.insurer_policy_limit
         app.policy_limit = _cny(limit) if limit is not None else None
         app.underwrite()
     return app
@@ -234,6 +272,7 @@ def application_register_pledge(*, application, by, registration_number, note=""
     """The CNIPA pledge registration: from now the assets are locked (`pledged`)."""
     with acting(application, by, "register_pledge", note=note) as app:
         refuse_if(guards.registration_refusal(registration_number))
+        lock_pledged_assets(app)
         refuse_if(guards.ownership_refusal(app))  # the borrower may have assigned an asset since verify_ip
         for item in sorted(guards.asset_items(app), key=lambda i: (i.kind == "trademark", i.asset.pk)):
             try:

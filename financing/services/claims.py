@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ipmarket.assets.services import asset_release_pledge
 from ipmarket.errors import GuardFailed
 
-from .. import guards, money
+from .. import guards, money, pool
 from ..models import Application, Claim, Programme, Recovery
 from .common import acting, refuse_if
 from .servicing import outstanding_principal
@@ -20,28 +20,20 @@ ZERO = Decimal("0")
 
 def pool_available(programme: Programme) -> Decimal:
     """Money left in the pool for claims: the balance, less what the fund paid, plus what it recovered."""
-    paid = (
-        Claim.objects.filter(application__programme=programme, settled_at__isnull=False).aggregate(
-            total=Sum("fund_share")
-        )["total"]
-        or ZERO
-    )
-    recovered = (
-        Recovery.objects.filter(application__programme=programme).aggregate(total=Sum("fund_part"))["total"] or ZERO
-    )
-    return programme.pool_balance.amount - paid + recovered
+    return pool.money_left(programme)
 
 
 def split_for(app: Application, *, outstanding: Decimal, net_recovery: Decimal = ZERO) -> money.LossSplitResult:
-    programme = app.programme
+    """The loss split of the loan, on the terms frozen when it was approved and the money left in the pool."""
+    terms = guards.loss_terms(app)
     return money.loss_split(
         outstanding_principal=outstanding,
         ip_share=app.ip_share,
         net_recovery=net_recovery,
-        fund_ratio=programme.fund_ratio,
-        insurer_ratio=programme.insurer_ratio,
-        fund_cap=programme.fund_cap_per_loan.amount,
-        pool_headroom=max(pool_available(programme), ZERO),
+        fund_ratio=terms["fund_ratio"],
+        insurer_ratio=terms["insurer_ratio"],
+        fund_cap=terms["fund_cap"],
+        pool_headroom=max(pool.money_left(app.programme), ZERO),
         policy_limit=app.policy_limit.amount if app.policy_limit is not None else None,
     )
 

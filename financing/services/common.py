@@ -5,11 +5,12 @@ from contextlib import contextmanager
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from ipmarket.assets import commitments
 from ipmarket.errors import GuardFailed, InvalidTransition
 from ipmarket.notifications import hooks as notification_hooks
 
 from .. import policies
-from ..models import Application, Event, Programme
+from ..models import Application, ApplicationAsset, Event, Programme
 
 S = Application.State
 # action → the states it may start from (the model's transitions check the same, this table answers 409s)
@@ -59,6 +60,17 @@ def lock(application_id: int, *, with_programme: bool = False) -> Application:
         .select_related("programme", "programme__risk_fund", "applicant", "lender", "insurer", "appraiser")
         .get(pk=application_id)
     )
+
+
+def lock_pledged_assets(app: Application) -> list:
+    """Lock the application's asset rows (after the application: the marketplace locks listing, deal, then
+    the asset) and refuse when one of them is being transferred or exclusively licensed: an asset is never
+    at once in a transfer and in a pledge (ipmarket/assets/commitments.py). Returns the locked assets."""
+    items = ApplicationAsset.objects.filter(application=app).select_related("patent", "trademark")
+    assets = commitments.lock_assets([item.asset for item in items])
+    for asset in assets:
+        refuse_if(commitments.pledge_refusal(asset))
+    return assets
 
 
 def record_event(app: Application, *, by, action: str, before: str, note: str = "") -> Event:

@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ipmarket.accounts import policies as people
-from ipmarket.errors import GuardFailed
+from ipmarket.errors import GuardFailed, InvalidTransition
 
 from .. import policies
 from ..models import Application, Document
+from .common import lock
 
 SIGNATURES = [  # (leading bytes, content type, extension)
     (b"%PDF-", "application/pdf", "pdf"),
@@ -30,14 +30,18 @@ def sniff(head: bytes) -> tuple[str, str] | None:
 
 @transaction.atomic
 def document_upload(*, application: Application, by, kind: str, upload, report_date=None) -> Document:
+    """A document of the application, by the party it belongs to and in the states where it makes sense
+    (`policies.DOCUMENTS`), checked under the application's row lock."""
+    application = lock(application.pk)
     if not policies.is_party(by, application):
         raise PermissionDenied(_("Only the parties to this application upload documents."))
     if kind not in Document.Kind.values:
         raise GuardFailed("document_kind", _("Unknown document kind."))
-    if kind == Document.Kind.VALUATION_REPORT and not (
-        policies.actor_refusal(by, application, "value") is None or people.is_platform_staff(by)
-    ):
-        raise PermissionDenied(_("The appraiser named on the application uploads its valuation report."))
+    sides, states, who = policies.DOCUMENTS[kind]
+    if not sides & policies.sides_of(by, application):
+        raise PermissionDenied(str(who))
+    if application.state not in states:
+        raise InvalidTransition(f"upload_{kind}", application.state, policies.document_kinds_for(by, application))
     limit = settings.FINANCING_DOCUMENT_MAX_BYTES
     if upload.size > limit:
         raise GuardFailed("document_too_large", _("Documents are at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)})

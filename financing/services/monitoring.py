@@ -4,14 +4,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 
 from ipmarket.assets import rules
 
-from .. import guards
+from .. import guards, pool
 from ..models import Application, CollateralAlert, Event, PoolSnapshot, Programme
-from .claims import pool_available
 
 ZERO = Decimal("0")
 WATCHED = [
@@ -68,19 +66,8 @@ def collateral_check(*, today: date | None = None) -> int:
 
 
 def pool_standing(programme: Programme) -> dict[str, Decimal | int]:
-    exposure = guards.pool_exposure(programme)
-    capacity = programme.pool_capacity
-    paid = programme.applications.filter(claim__settled_at__isnull=False).aggregate(total=Sum("claim__fund_share"))
-    recovered = programme.applications.aggregate(total=Sum("recoveries__fund_part"))
-    return {
-        "capacity": capacity,
-        "exposure": exposure,
-        "headroom": capacity - exposure,
-        "claims_paid": paid["total"] or ZERO,
-        "recovered": recovered["total"] or ZERO,
-        "available": pool_available(programme),
-        "live_loans": programme.applications.filter(state__in=Application.LIVE).count(),
-    }
+    """The pool's figures (financing/pool.py): capacity on the money left, exposure, headroom, claims paid…"""
+    return pool.standing(programme)
 
 
 def pool_snapshot(*, today: date | None = None) -> int:

@@ -16,7 +16,7 @@ from ipmarket.errors import GuardFailed
 
 from .. import guards, money
 from ..models import Application, Repayment, RepaymentPeriod
-from .common import acting, lock, record_event, refuse_if
+from .common import acting, lock, lock_pledged_assets, record_event, refuse_if
 
 S = Application.State
 ZERO = Decimal("0")
@@ -41,6 +41,7 @@ def application_disburse(*, application, by, note=""):
     """The bank pays the loan out; the schedule is made from the approved principal, rate, term and method."""
     with acting(application, by, "disburse", note=note) as app:
         refuse_if(guards.disbursement_refusal(app))
+        lock_pledged_assets(app)  # no money out against an asset that is being transferred
         today = timezone.localdate()
         app.disbursed_on = today
         app.maturity_date = today + relativedelta(months=app.term_months)

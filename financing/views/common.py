@@ -223,7 +223,10 @@ def pool_figures(programme) -> dict:
     standing = services.pool_standing(programme)
     capacity, exposure = standing["capacity"], standing["exposure"]
     balance = programme.pool_balance.amount
-    used = (exposure * 100 / capacity).quantize(Decimal("0.1")) if capacity else Decimal("0")
+    if capacity:
+        used = (exposure * 100 / capacity).quantize(Decimal("0.1"))
+    else:  # nothing left in the pool: whatever is still covered is over its capacity
+        used = Decimal("100.0") if exposure else Decimal("0")
     return {
         "programme": programme,
         "name": programme_name(programme),

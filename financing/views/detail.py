@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ipmarket.accounts import policies as people
-from ipmarket.errors import REFUSALS
+from ipmarket.errors import REFUSALS, Conflict
 from ipmarket.formats import cny
 
 from .. import guards, policies, selectors, services
@@ -18,25 +17,6 @@ from ..models import Application, Claim
 from ..services import days_past_due
 from . import common
 from .common import S, error_text, ltv_figures, next_step, programme_name
-
-
-def _sides(user, app: Application) -> set[str]:
-    """The sides of the application the person is on."""
-    ids = people.organisation_ids(user)
-    sides = {
-        side
-        for side, org_id in (
-            ("borrower", app.applicant_id),
-            ("bank", app.lender_id),
-            ("insurer", app.insurer_id),
-            ("appraiser", app.appraiser_id),
-            ("fund", app.programme.risk_fund_id),
-        )
-        if org_id in ids
-    }
-    if people.is_platform_staff(user):
-        sides.add("platform")
-    return sides
 
 
 def _distances(state: str) -> dict[str, int]:
@@ -91,11 +71,22 @@ def _action_form(name: str, app: Application, bound: dict, ltv: dict, periods):
             proposed = app.proposed_principal or app.principal
             form.initial = {
                 "principal": proposed.amount,
-                "annual_rate": f"{(app.proposed_rate or app.annual_rate).scaleb(2).normalize():f}",
+                "annual_rate": _percent_input(app.proposed_rate or app.annual_rate),
+                "ip_share": _percent_input(app.proposed_ip_share or app.ip_share),
             }
+    elif name == "bank_approve" and not form.is_bound:
+        form.initial = {  # the terms this page shows, sent back with the decision
+            "principal": app.proposed_principal.amount,
+            "annual_rate": _percent_input(app.proposed_rate),
+            "ip_share": _percent_input(app.proposed_ip_share),
+        }
     elif name == "underwrite":
         form.fields["premium_rate"].help_text = _("At most %(cap)s a year.") % {
             "cap": percent(programme.premium_rate_cap)
+        }
+        form.fields["policy_limit"].help_text = _("At least %(min)s; empty: the programme's limit (%(limit)s).") % {
+            "min": cny(guards.minimum_policy_limit(app)),
+            "limit": cny(guards.loss_terms(app)["programme_policy_limit"]) or _("none"),
         }
     elif name == "record_repayment" and not form.is_bound:
         due = next((p for p in periods if not p.settled), None)
@@ -128,6 +119,11 @@ def _actions(user, app: Application, sides: set[str], bound: dict, ltv: dict, pe
         nearest = min(d for d, _item in ahead)
         now = [item for d, item in ahead if d == nearest] + now
     return sorted(now, key=lambda a: a["secondary"])  # the way forward first, side exits last
+
+
+def _percent_input(rate: Decimal) -> str:
+    """0.0435 → "4.35", the way the forms take rates and shares."""
+    return f"{rate.scaleb(2).normalize():f}"
 
 
 def _action(name, app, reasons, bound, ltv, periods) -> dict:
@@ -181,7 +177,7 @@ def _post(request, app: Application, bound: dict):
     action = request.POST.get("action", "")
     user = request.user
     if action == "upload":
-        form = bound["upload"] = DocumentForm(request.POST, request.FILES)
+        form = bound["upload"] = DocumentForm(request.POST, request.FILES)  # every kind: the service decides
         if not form.is_valid():
             messages.error(request, _("The document was not uploaded: check the fields of the upload form."))
             return None
@@ -205,6 +201,8 @@ def _post(request, app: Application, bound: dict):
         services.ACTION_SERVICES[action](application=app, by=user, **form.service_kwargs())
     except REFUSALS as exc:
         messages.error(request, error_text(exc))
+        if isinstance(exc, Conflict):
+            del bound[action]  # the page shows the current terms again, and its form sends those
         return None
     messages.success(request, common.DONE[action])
     return redirect("financing-application", app.pk)
@@ -240,7 +238,7 @@ def application_detail(request, pk):
 def _detail_context(request, app: Application, bound: dict) -> dict:
     user = request.user
     today = timezone.localdate()
-    sides = _sides(user, app)
+    sides = policies.sides_of(user, app)
     events = list(app.events.select_related("actor"))
     for event in events:
         event.label = common.ACTION_LABELS.get(event.action) or common.EVENT_LABELS.get(event.action) or event.action
@@ -268,6 +266,7 @@ def _detail_context(request, app: Application, bound: dict) -> dict:
     for item in assets:
         item.value_display = cny(item.appraised_value)
     outstanding = services.outstanding_principal(app) if app.disbursed_on else None
+    upload_kinds = policies.document_kinds_for(user, app)
     totals = {
         name: cny(sum((getattr(p, name) for p in periods), Decimal("0")))
         for name in ("payment", "principal", "interest", "paid_principal", "paid_interest", "penalty", "paid_penalty")
@@ -287,6 +286,7 @@ def _detail_context(request, app: Application, bound: dict) -> dict:
             "rate": percent(app.annual_rate),
             "proposed": cny(app.proposed_principal),
             "proposed_rate": percent(app.proposed_rate),
+            "proposed_ip_share": percent(app.proposed_ip_share),
             "approved": cny(app.approved_principal),
             "approved_rate": percent(app.approved_rate),
             "appraised": cny(app.appraised_value),
@@ -299,7 +299,8 @@ def _detail_context(request, app: Application, bound: dict) -> dict:
         },
         "assets": assets,
         "documents": documents,
-        "upload_form": bound.get("upload") or DocumentForm(),
+        "upload_form": bound.get("upload") or DocumentForm(kinds=upload_kinds),
+        "can_upload": bool(upload_kinds) or "upload" in bound,
         "periods": periods,
         "totals": totals,
         "repayments": repayments,

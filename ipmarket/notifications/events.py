@@ -88,7 +88,7 @@ def application_parties(app) -> tuple[int, ...]:
 
 def application_events_notify(event_ids) -> list[int]:
     """A loan application changed state: to every party's people, except the one who acted."""
-    from financing.models import Event
+    from financing.models import Application, Event
 
     events = (
         Event.objects.filter(pk__in=event_ids)
@@ -100,7 +100,12 @@ def application_events_notify(event_ids) -> list[int]:
         Draft(
             kind=Kind.APPLICATION_STATE,
             key=f"application:{e.application_id}:event:{e.pk}",
-            organisation_ids=application_parties(e.application),
+            organisation_ids=(
+                # A draft withdrawn before it was ever submitted was never shown to the other parties.
+                (e.application.applicant_id,)
+                if (e.from_state, e.to_state) == (Application.State.DRAFT, Application.State.WITHDRAWN)
+                else application_parties(e.application)
+            ),
             params={
                 "application": e.application_id,
                 "action": e.action,

@@ -39,9 +39,9 @@ class Draft:
 def members_of(organisation_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
     """Active members of each organisation as (user id, email), in one query."""
     members: dict[int, list[tuple[int, str]]] = {}
-    rows = Membership.objects.filter(organisation_id__in=set(organisation_ids), user__is_active=True).values_list(
-        "organisation_id", "user_id", "user__email"
-    )
+    rows = Membership.objects.filter(
+        organisation_id__in=set(organisation_ids), is_active=True, user__is_active=True
+    ).values_list("organisation_id", "user_id", "user__email")
     for org_id, user_id, email in rows:
         members.setdefault(org_id, []).append((user_id, email))
     return members

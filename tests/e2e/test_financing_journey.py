@@ -74,6 +74,10 @@ def test_apply_with_a_live_quote_then_the_bank_approves(browser, page, site):
     approver.get_by_role("link", name=f"Application {valued.pk}", exact=True).click()
     approve = approver.get_by_role("button", name="Approve the loan")
     expect(approve).to_be_enabled()
+    # What the approver approves is on the page, next to the button, and the form sends exactly that.
+    expect(approver.locator("[data-approve-terms]")).to_have_text(
+        "You approve ¥3,000,000.00 at 4.35%, IP share of the collateral 100%."
+    )
     assert approver.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scrolling
     approve.click()
     expect(approver.get_by_text("The loan is approved: the insurer underwrites it next.")).to_be_visible()

@@ -157,14 +157,14 @@ class Steps:
             application=app, by=self.p.valuer, appraised_value=Decimal(appraised_value), asset_values=asset_values
         )
 
-    def bank_approved(self, app, *, proposed_principal=None, proposed_rate=None, **kw):
-        services.application_bank_propose(
-            application=app,
-            by=self.p.officer,
-            principal=Decimal(proposed_principal or app.principal.amount),
-            annual_rate=Decimal(proposed_rate or app.annual_rate),
-        )
-        services.application_bank_approve(application=app, by=self.p.approver)
+    def bank_approved(self, app, *, proposed_principal=None, proposed_rate=None, ip_share=None, **kw):
+        terms = {
+            "principal": Decimal(proposed_principal or app.principal.amount),
+            "annual_rate": Decimal(proposed_rate or app.annual_rate),
+            "ip_share": None if ip_share is None else Decimal(ip_share),
+        }
+        services.application_bank_propose(application=app, by=self.p.officer, **terms)
+        services.application_bank_approve(application=app, by=self.p.approver, **terms)  # the terms it saw
 
     def insured(self, app, *, premium_rate="0.015", policy_limit=None, **kw):
         services.application_underwrite(
@@ -189,14 +189,14 @@ class Steps:
 @pytest.fixture
 def make_app(parties, programme):
     """`make_app(state, **options)`: a new application of the borrower brought to `state` (one of PATH) by
-    the real services. Options: assets, principal, annual_rate, term_months, method, ip_share, purpose,
-    and for the steps appraised_value, report_date, asset_values, proposed_principal, proposed_rate,
-    premium_rate, policy_limit, registration_number."""
+    the real services. Options: assets, principal, annual_rate, term_months, method, purpose, and for the
+    steps appraised_value, report_date, asset_values, proposed_principal, proposed_rate, ip_share (proposed
+    by the bank's officer), premium_rate, policy_limit, registration_number."""
     steps = Steps(parties)
 
     def make(state="draft", *, assets=None, principal="3000000", annual_rate="0.045", term_months=12,
              method="equal_principal", **options):  # fmt: skip
-        fields = {k: options.pop(k) for k in ("ip_share", "purpose") if k in options}
+        fields = {k: options.pop(k) for k in ("purpose",) if k in options}
         app = services.application_create(
             by=parties.owner,
             programme=programme,

@@ -75,7 +75,8 @@ def test_happy_path_from_draft_to_pledge_released(api, parties, programme):
         "valued",
     )  # fmt: skip
     assert proposed["proposed_principal"]["amount"] == "5000000.00"
-    approved = _ok(act(api, p.approver, pk, "bank_approve"), "bank_approved")
+    terms = {"principal": {"amount": "5000000.00", "currency": "CNY"}, "annual_rate": "0.045"}  # as proposed
+    approved = _ok(act(api, p.approver, pk, "bank_approve", terms), "bank_approved")
     assert approved["approved_principal"]["amount"] == "5000000.00" and approved["approved_rate"] == "0.04500"
     insured = _ok(act(api, p.underwriter, pk, "underwrite", {"premium_rate": "0.015"}), "insured")
     assert insured["premium"]["amount"] == "75000.00"  # 5,000,000 × 1.5 % × 1 year

@@ -52,7 +52,9 @@ def test_the_loss_base_is_the_ip_share_of_the_outstanding_principal(parties, def
     assert shares(app) == (D("1500000.00"), D("600000.00"), D("600000.00"), D("300000.00"))
 
 
-def test_the_insurer_pays_up_to_its_policy_limit(parties, defaulted):
+def test_the_insurer_pays_up_to_its_policy_limit(parties, programme, defaulted):
+    programme.insurer_policy_limit = Money("500000", "CNY")  # the insurer may not go below the programme's limit
+    programme.save()
     app = settled(parties, defaulted(principal="3000000", policy_limit=Money("500000", "CNY")))
     assert shares(app) == (D("3000000.00"), D("1000000.00"), D("500000.00"), D("1500000.00"))
 
@@ -190,7 +192,8 @@ def test_after_a_default_the_pledgee_bank_sells_the_pledge_and_the_buyer_owns_it
     assert inquiry.status_code == 201, inquiry.json()
     deal_url = f"/api/v1/deals/{inquiry.json()['deal']}/actions/"
     api.force_authenticate(parties.officer)
-    assert api.post(deal_url + "accept/").json()["state"] == "accepted"
+    price = listing["price"]  # the seller accepts the price the deal shows (compare-and-set)
+    assert api.post(deal_url + "accept/", {"price": price}, format="json").json()["state"] == "accepted"
     deal_mark_paid(deal_id=inquiry.json()["deal"], payment_intent_id="pi_enforcement_sale")
     api.force_authenticate(parties.officer)
     recorded = api.post(deal_url + "confirm_recordal/", {"recordal_number": "ZR2026000123"}, format="json")

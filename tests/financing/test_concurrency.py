@@ -83,7 +83,7 @@ def test_two_approvers_at_once_make_one_approval(monkeypatch, parties, make_app)
     def approve(person):
         def call():
             client = APIClient()
-            return act(client, person, app.pk, "bank_approve")
+            return act(client, person, app.pk, "bank_approve", {"principal": "3000000", "annual_rate": "0.045"})
 
         return call
 
@@ -117,3 +117,33 @@ def test_parallel_filings_never_overcommit_the_pool(monkeypatch, parties, progra
     assert filed.count() == 3 and len(errors) == 3  # 3 × 3,000,000 fit in 10,000,000, a fourth would not
     assert guards.pool_headroom(programme) == Decimal("1000000.00")
     assert seen["queued"] == len(apps) - 1  # everybody else queued on the pool's row
+
+
+def test_a_re_proposal_and_an_approval_at_once_never_approve_unseen_terms(monkeypatch, parties, make_app):
+    """Both wait for the application's row lock; whichever goes first, the approval is of the terms sent."""
+    app = make_app("valued", appraised_value="20000000")
+    services.application_bank_propose(
+        application=app, by=parties.officer, principal=Decimal("1000000"), annual_rate=Decimal("0.035")
+    )
+    seen = hold_first_caller(monkeypatch, guards, "loan_terms_refusal", others=1)
+
+    def approve():
+        return act(
+            APIClient(), parties.approver, app.pk, "bank_approve", {"principal": "1000000", "annual_rate": "0.035"}
+        )
+
+    def propose():
+        return act(
+            APIClient(), parties.officer, app.pk, "bank_propose", {"principal": "2500000", "annual_rate": "0.045"}
+        )
+
+    approval, proposal = together([approve, propose])
+    assert seen["queued"] == 1  # the second really waited for the first
+    app = fresh(app)
+    if approval.status_code == 200:  # the approval went first: the re-proposal finds the loan approved
+        assert proposal.status_code == 409 and proposal.json()["code"] == "invalid_transition"
+        assert app.approved_principal.amount == Decimal("1000000") and app.approved_rate == Decimal("0.035")
+    else:  # the re-proposal went first: the approval of the old terms is refused
+        assert proposal.status_code == 200
+        assert approval.status_code == 409 and approval.json()["code"] == "proposal_changed"
+        assert app.state == "valued" and app.approved_by is None

@@ -112,12 +112,12 @@ def test_outsiders_cannot_upload(api, outsiders, make_app):
 def test_the_document_list_shows_what_was_uploaded(api, parties, make_app):
     app = make_app("submitted")
     post(api, parties.owner, app, PDF, "a.pdf", kind="identity")
-    post(api, parties.officer, app, JPEG, "b.jpg", kind="pledge_contract")
+    post(api, parties.officer, app, JPEG, "b.jpg", kind="other")
     api.force_authenticate(parties.underwriter)
     listed = api.get(f"{APPS}{app.pk}/documents/").json()
     assert [(d["kind"], d["original_name"], d["content_type"]) for d in listed] == [
         ("identity", "a.pdf", "application/pdf"),
-        ("pledge_contract", "b.jpg", "image/jpeg"),
+        ("other", "b.jpg", "image/jpeg"),
     ]
     assert "file" not in listed[0]  # no storage path leaks
 

@@ -320,7 +320,8 @@ def test_propose_refuses_a_rate_above_the_cap(api, parties, make_app):
 
 def test_approve_needs_a_proposal(api, parties, make_app):
     app = make_app("valued")
-    refused(act(api, parties.approver, app, "bank_approve"), "no_proposal")
+    refused(act(api, parties.approver, app, "bank_approve", {"principal": "3000000", "annual_rate": "0.045"}),
+            "no_proposal")  # fmt: skip
 
 
 def test_the_approver_is_never_the_proposer(api, parties, make_app):
@@ -329,8 +330,9 @@ def test_the_approver_is_never_the_proposer(api, parties, make_app):
     boss = member_of(parties.bank, role="admin")  # an admin may propose and may approve, not both
     app = make_app("valued")
     assert _propose(api, parties, app, "3000000", by=boss).status_code == 200
-    refused(act(api, boss, app, "bank_approve"), "approver_is_proposer")
-    assert act(api, parties.approver, app, "bank_approve").json()["state"] == "bank_approved"
+    terms = {"principal": "3000000", "annual_rate": "0.045"}
+    refused(act(api, boss, app, "bank_approve", terms), "approver_is_proposer")
+    assert act(api, parties.approver, app, "bank_approve", terms).json()["state"] == "bank_approved"
 
 
 def test_approve_checks_the_terms_again(api, parties, programme, make_app):
@@ -338,10 +340,11 @@ def test_approve_checks_the_terms_again(api, parties, programme, make_app):
     assert _propose(api, parties, app, "5000000").status_code == 200
     programme.max_principal = Money("4000000", "CNY")
     programme.save()
-    refused(act(api, parties.approver, app, "bank_approve"), "principal_above_ltv")
+    terms = {"principal": "5000000", "annual_rate": "0.045"}
+    refused(act(api, parties.approver, app, "bank_approve", terms), "principal_above_ltv")
     programme.max_principal, programme.max_annual_rate = Money("10000000", "CNY"), Decimal("0.04")
     programme.save()
-    refused(act(api, parties.approver, app, "bank_approve"), "rate_above_cap")
+    refused(act(api, parties.approver, app, "bank_approve", terms), "rate_above_cap")
 
 
 # --- underwrite, fund_file ----------------------------------------------------------------------------------

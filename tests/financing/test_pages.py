@@ -28,6 +28,7 @@ from tests.factories import PatentFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 S = Application.State
+DEMO_PROPOSAL = {"principal": Decimal("3000000"), "annual_rate": Decimal("0.0435")}  # bank_officer1's, in the demo
 
 
 @pytest.fixture
@@ -171,7 +172,7 @@ def test_insurer_appraiser_and_platform_tasks(en, demo):
 
     html = get(as_user(en, demo, "insurer1"), "/financing/")
     assert "No approved loan waits for your guarantee." in html
-    services.application_bank_approve(application=apps[S.VALUED], by=people["bank_approver1"])
+    services.application_bank_approve(application=apps[S.VALUED], by=people["bank_approver1"], **DEMO_PROPOSAL)
     html = get(en, "/financing/")
     underwrite = html.split("To underwrite")[1].split("Claims")[0]
     assert page_of(apps[S.VALUED]) in underwrite and "The insurer underwrites the loan." in underwrite
@@ -182,7 +183,7 @@ def test_fund_dashboard_shows_the_pool_and_its_tasks(en, demo):
     pool = section(html, "fund-")
     assert "Ziyang IP Pledge Financing Risk Compensation" in pool
     assert re.search(
-        r'data-pool="capacity">¥50,000,000.00 <span class="meta">balance ¥5,000,000.00 × leverage 10', pool
+        r'data-pool="capacity">¥50,000,000.00 <span class="meta">money left ¥5,000,000.00 × leverage 10', pool
     )
     assert 'data-pool="exposure">¥5,000,000.00' in pool
     assert 'data-pool="headroom">¥45,000,000.00' in pool
@@ -194,7 +195,7 @@ def test_fund_dashboard_shows_the_pool_and_its_tasks(en, demo):
     assert "No insured loan waits to be filed." in pool
 
     people, valued = demo["people"], demo["apps"][S.VALUED]
-    services.application_bank_approve(application=valued, by=people["bank_approver1"])
+    services.application_bank_approve(application=valued, by=people["bank_approver1"], **DEMO_PROPOSAL)
     services.application_underwrite(application=valued, by=people["insurer1"], premium_rate=Decimal("0.015"))
     html = get(en, "/financing/")
     assert page_of(valued) in html.split("Loans to file against the pool")[1].split("Claims to settle")[0]
@@ -249,7 +250,9 @@ def _add_applications(demo, states):
         )
         if state == S.VALUED:
             continue
-        services.application_bank_approve(application=app, by=people["bank_approver1"])
+        services.application_bank_approve(
+            application=app, by=people["bank_approver1"], principal=Decimal("1000000"), annual_rate=Decimal("0.04")
+        )
         services.application_underwrite(application=app, by=people["insurer1"], premium_rate=Decimal("0.01"))
         services.application_fund_file(application=app, by=people["fund1"])
         services.application_sign_contract(application=app, by=people["enterprise1"])
@@ -423,10 +426,20 @@ def test_the_proposer_cannot_approve_and_a_different_approver_can(en, demo):
     assert "An officer of the bank named on the application proposes the loan." in reason(html, "bank_propose")
 
 
+def hidden_inputs(html: str, action: str) -> dict[str, str]:
+    """The hidden inputs the page's form of `action` sends (the terms an approver saw)."""
+    return dict(re.findall(rf'<input type="hidden" name="({action}-[a-z_]+)" value="([^"]*)"', html))
+
+
 def test_approving_from_the_page(en, demo):
     valued = demo["apps"][S.VALUED]
     as_user(en, demo, "bank_approver1")
-    response = post(en, page_of(valued), {"action": "bank_approve", "bank_approve-note": "同意"})
+    html = get(en, page_of(valued))
+    shown = hidden_inputs(html, "bank_approve")
+    assert shown == {"bank_approve-principal": "3000000.00", "bank_approve-annual_rate": "4.35",
+                     "bank_approve-ip_share": "100"}  # fmt: skip
+    assert "You approve ¥3,000,000.00 at 4.35%, IP share of the collateral 100%." in html
+    response = post(en, page_of(valued), {"action": "bank_approve", "bank_approve-note": "同意", **shown})
     assert response["Location"] == page_of(valued)
     app = fresh(valued)
     assert app.state == S.BANK_APPROVED and app.approved_by == demo["people"]["bank_approver1"]
@@ -434,6 +447,26 @@ def test_approving_from_the_page(en, demo):
     html = get(en, page_of(valued))
     assert "The loan is approved: the insurer underwrites it next." in html
     assert "¥3,000,000.00 · 4.35%" in html.split("Approved</dt>")[1]
+
+
+def test_a_stale_approval_page_gets_proposal_changed_not_an_approval(en, client, demo):
+    """The approver opened the page on 3,000,000 at 4.35 %; meanwhile the officer proposed 4,000,000 at
+    4.5 %. The click sends what the page showed: nothing is approved, the page now shows the new terms."""
+    valued, people = demo["apps"][S.VALUED], demo["people"]
+    as_user(en, demo, "bank_approver1")
+    stale = hidden_inputs(get(en, page_of(valued)), "bank_approve")
+    services.application_bank_propose(
+        application=valued, by=people["bank_officer1"], principal=Decimal("4000000"), annual_rate=Decimal("0.045")
+    )
+    html = post(en, page_of(valued), {"action": "bank_approve", **stale}, status=400).content.decode()
+    assert "The proposal changed since you saw it: it is now ¥4,000,000.00 at 4.5%, IP share 100%." in html
+    app = fresh(valued)
+    assert app.state == S.VALUED and app.approved_by is None
+    assert not app.events.filter(action="bank_approve").exists()
+    assert hidden_inputs(html, "bank_approve")["bank_approve-principal"] == "4000000.00"  # now shown, now sent
+    post(en, page_of(valued), {"action": "bank_approve", **hidden_inputs(html, "bank_approve")})
+    app = fresh(valued)
+    assert app.state == S.BANK_APPROVED and app.approved_principal.amount == Decimal("4000000")
 
 
 def test_refusals_are_messages_with_400_never_500(en, demo):
@@ -475,12 +508,12 @@ def test_destructive_actions_ask_for_confirmation(en, demo):
 def test_uploading_a_document_and_refusing_a_text_file(en, demo):
     draft = demo["apps"][S.DRAFT]
     as_user(en, demo, "enterprise1")
-    upload = SimpleUploadedFile("质押合同.pdf", DEMO_PDF, content_type="application/pdf")
-    response = post(en, page_of(draft), {"action": "upload", "kind": "pledge_contract", "file": upload})
+    upload = SimpleUploadedFile("营业执照.pdf", DEMO_PDF, content_type="application/pdf")
+    response = post(en, page_of(draft), {"action": "upload", "kind": "identity", "file": upload})
     document = Document.objects.get(application=draft)
-    assert document.kind == "pledge_contract" and document.content_type == "application/pdf"
+    assert document.kind == "identity" and document.content_type == "application/pdf"
     html = get(en, response["Location"])
-    assert "“质押合同.pdf” is uploaded." in html
+    assert "“营业执照.pdf” is uploaded." in html
     link = f"/api/v1/financing/applications/{draft.pk}/documents/{document.pk}/"
     assert f'href="{link}"' in html
     assert en.get(link).status_code == 200

@@ -24,7 +24,7 @@ def test_an_action_from_the_wrong_state_is_409_with_the_allowed_actions(api, par
 
 def test_approving_twice_is_409(api, parties, make_app):
     app = make_app("bank_approved")
-    response = act(api, parties.approver2, app, "bank_approve")
+    response = act(api, parties.approver2, app, "bank_approve", {"principal": "3000000", "annual_rate": "0.045"})
     assert response.status_code == 409
     assert response.json()["code"] == "invalid_transition"
     assert "underwrite" in response.json()["allowed"]
@@ -61,9 +61,10 @@ def test_the_wrong_role_of_a_party_is_403_the_right_one_acts(api, parties, make_
 def test_an_officer_does_not_approve_and_the_borrower_does_not_value(api, parties, make_app):
     app = make_app("valued")
     act(api, parties.officer, app, "bank_propose", {"principal": "1000000", "annual_rate": "0.04"})
-    assert act(api, parties.officer, app, "bank_approve").status_code == 403
+    terms = {"principal": "1000000", "annual_rate": "0.04"}
+    assert act(api, parties.officer, app, "bank_approve", terms).status_code == 403
     plain = member_of(parties.bank)  # a plain member of the bank: neither officer nor approver
-    assert act(api, plain, app, "bank_approve").status_code == 403
+    assert act(api, plain, app, "bank_approve", terms).status_code == 403
     verified = make_app("ip_verified")
     assert act(api, parties.owner, verified, "value", {"appraised_value": "100"}).status_code == 403
 

@@ -55,6 +55,18 @@ def test_a_submission_reaches_every_party_but_not_the_submitter_or_outsiders(
     assert f"/financing/applications/{app.pk}/" in email.body
 
 
+def test_withdrawing_a_draft_never_submitted_tells_only_the_borrowers_people(hooks_run, make_app, parties, colleague):
+    """The other parties never saw the draft (it answers them 404), so they do not hear it was withdrawn."""
+    from financing import services
+
+    with hooks_run():
+        app = make_app("draft")
+        services.application_withdraw(application=app, by=parties.owner, note="changed our mind")
+
+    assert recipients(Kind.APPLICATION_STATE) == ["borrower2"]
+    assert inbox(parties.officer) == [] and inbox(parties.fund_person) == []
+
+
 def test_the_whole_path_to_disbursement_notifies_each_party_of_each_change_once(
     hooks_run, make_app, parties, colleague
 ):
