@@ -1,7 +1,9 @@
 """`/api/v1/search/firms/`, `/api/v1/search/ip/`, `/api/v1/search/suggest/` (GET, open to everyone)."""
 
+import re
+
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -10,19 +12,26 @@ from ipmarket.accounts.models import Organisation
 from ipmarket.market.models import Listing
 
 from . import queries
+from .results import FirmResults, IPResults, Suggestions
+
+# `lat,lon` in decimal degrees, latitude −90 to 90 and longitude −180 to 180: one pattern that the schema
+# publishes and the server applies, so both accept exactly the same points.
+LATITUDE = r"-?(?:90(?:\.0+)?|[1-8]?[0-9](?:\.[0-9]+)?)"
+LONGITUDE = r"-?(?:180(?:\.0+)?|(?:1[0-7][0-9]|[1-9]?[0-9])(?:\.[0-9]+)?)"
+NEAR_PATTERN = rf"^{LATITUDE},{LONGITUDE}$"
 
 
+@extend_schema_field({"type": "string", "pattern": NEAR_PATTERN, "example": "30.1222,104.6273"})
 class NearField(serializers.CharField):
     """`lat,lon` in decimal degrees."""
 
     def to_internal_value(self, data):
         text = super().to_internal_value(data)
-        try:
-            lat, lon = (float(part) for part in text.split(","))
-        except ValueError:
-            raise serializers.ValidationError(_("Give a point as lat,lon, e.g. 30.1222,104.6273.")) from None
-        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-            raise serializers.ValidationError(_("Latitude is −90 to 90 and longitude −180 to 180."))
+        if not re.fullmatch(NEAR_PATTERN, text):
+            if re.fullmatch(r"-?[0-9]+(?:\.[0-9]+)?,-?[0-9]+(?:\.[0-9]+)?", text):
+                raise serializers.ValidationError(_("Latitude is −90 to 90 and longitude −180 to 180."))
+            raise serializers.ValidationError(_("Give a point as lat,lon, e.g. 30.1222,104.6273."))
+        lat, lon = (float(part) for part in text.split(","))
         return (lat, lon)
 
 
@@ -74,11 +83,15 @@ class IPParams(PageParams):
 
 
 class SuggestParams(serializers.Serializer):
-    q = serializers.CharField(max_length=100)
+    # Not trimmed: a blank-looking `q` of spaces is still a (schema-valid) string of 1 to 100 characters.
+    q = serializers.CharField(max_length=100, trim_whitespace=False)
 
 
 def _params(serializer_class, request):
-    params = serializer_class(data=request.query_params)
+    # A plain dict (the last value of each name), not the QueryDict: DRF reads a QueryDict as a form, where an
+    # empty value (`?sort=`) means "not given"; in the API it is the empty string, valid only where the schema
+    # allows one.
+    params = serializer_class(data=request.query_params.dict())
     params.is_valid(raise_exception=True)
     return params.validated_data
 
@@ -88,7 +101,7 @@ class FirmSearchView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[FirmParams], responses=None)
+    @extend_schema(parameters=[FirmParams], responses=FirmResults)
     def get(self, request):
         return Response(queries.search_firms(queries.FirmQuery(**_params(FirmParams, request))))
 
@@ -98,7 +111,7 @@ class IPSearchView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[IPParams], responses=None)
+    @extend_schema(parameters=[IPParams], responses=IPResults)
     def get(self, request):
         return Response(queries.search_ip(queries.IPQuery(**_params(IPParams, request))))
 
@@ -108,7 +121,7 @@ class SuggestView(APIView):
 
     permission_classes = [permissions.AllowAny]
 
-    @extend_schema(parameters=[SuggestParams], responses=None)
+    @extend_schema(parameters=[SuggestParams], responses=Suggestions)
     def get(self, request):
         result = queries.suggest(_params(SuggestParams, request)["q"])
         return Response({"suggestions": result["suggestions"], "backend": result["backend"]})

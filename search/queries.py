@@ -324,7 +324,7 @@ def _ip_item(doc: dict) -> dict:
 
 def _ip_rows(model, query: IPQuery, *, skip: str | None = None):
     is_patent = model is Patent
-    qs = model.objects.all()
+    qs = model.objects.filter(owner__is_active=True)  # an unlisted organisation's IP is not public
     if query.q:
         text = (
             Q(title__icontains=query.q) | Q(abstract__icontains=query.q) | Q(application_number__startswith=query.q)

@@ -1,11 +1,14 @@
-"""Error shapes of the API (CONTRACT.md).
+"""Error shapes of the API (the README's API section).
 
 400 `{"field": ["message"]}` or `{"detail", "code"}`; 401/403/404 `{"detail", "code"}`;
 409 `{"detail", "code": "invalid_transition", "allowed": [...]}`; 502 when the payment
-provider fails (nothing was changed).
+provider fails (nothing was changed); 503 `{"detail", "code": "busy"}` with Retry-After when the database
+was too busy (a lock or statement timeout).
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -13,7 +16,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ipmarket.errors import GuardFailed, InvalidTransition, PaymentUnavailable
+from ipmarket.api.parsers import too_deep_message
+from ipmarket.errors import Conflict, GuardFailed, InvalidTransition, PaymentUnavailable, RoleRefused
+from ipmarket.middleware import RETRY_AFTER_SECONDS, busy_detail, database_is_busy
 
 
 def _django_validation_error(exc: DjangoValidationError) -> Response:
@@ -25,8 +30,12 @@ def _django_validation_error(exc: DjangoValidationError) -> Response:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, RoleRefused):
+        return Response({"detail": exc.reason, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, GuardFailed):
         return Response({"detail": exc.reason, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, Conflict):
+        return Response({"detail": exc.reason, "code": exc.code}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, InvalidTransition):
         detail = _("“%(action)s” is not possible while the state is “%(state)s”.") % {
             "action": exc.action,
@@ -40,6 +49,19 @@ def exception_handler(exc, context):
         return Response({"detail": exc.reason, "code": "payment_provider_error"}, status=status.HTTP_502_BAD_GATEWAY)
     if isinstance(exc, DjangoValidationError):
         return _django_validation_error(exc)
+    if database_is_busy(exc):
+        return Response(
+            {"detail": busy_detail(), "code": "busy"},
+            status=status.HTTP_503_SERVICE_UNAVAILABLE,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+    if isinstance(exc, RequestDataTooBig):
+        detail = _("The request body is larger than %(size)s bytes.") % {"size": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+        return Response({"detail": detail, "code": "request_too_large"}, status=413)
+    if isinstance(exc, RecursionError):
+        # A view with parsers of its own (the token endpoint) decoding a body nested beyond the interpreter's
+        # limit; every other view refuses deep nesting in ipmarket.api.parsers.JSONParser.
+        exc = exceptions.ParseError(too_deep_message())
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
