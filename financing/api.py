@@ -80,7 +80,7 @@ class LossSplitSerializer(serializers.Serializer):
 
 
 class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
-    """Programmes and their settings (DOMAIN.md §4); platform people edit them in the admin."""
+    """Programmes and their settings (docs/financing.md); platform people edit them in the admin."""
 
     serializer_class = ProgrammeSerializer
     permission_classes = [permissions.AllowAny]

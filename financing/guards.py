@@ -1,4 +1,4 @@
-"""The guards of DOMAIN.md §4: each returns a GuardFailed (code + reason) or None, so the API
+"""The guards of docs/financing.md: each returns a GuardFailed (code + reason) or None, so the API
 answers 400 with the code and the workspaces grey out a button with the same reason."""
 
 from datetime import date

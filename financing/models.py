@@ -1,4 +1,4 @@
-"""Pledge financing: "bank loan + insurance + fiscal risk compensation" (DOMAIN.md §4)."""
+"""Pledge financing: "bank loan + insurance + fiscal risk compensation" (docs/financing.md)."""
 
 import os
 from decimal import Decimal

@@ -5,7 +5,7 @@ places; rates and ratios are ``Decimal`` fractions (4.5 % is ``Decimal("0.045")`
 
 Arithmetic is exact: every amount is handled internally as a whole number of fen and every rate as an
 exact integer ratio, so a product such as ``balance × rate / 12`` is rounded exactly once, ROUND_HALF_UP to
-0.01, and only where DOMAIN.md §4 says so. All results are ``Decimal`` values with exactly 2 decimal places.
+0.01, and only where docs/financing.md says so. All results are ``Decimal`` values with exactly 2 decimal places.
 
 Bad input raises ``ValueError`` with a message naming the argument; an argument of the wrong type (a float,
 a string, a bool) raises ``TypeError``.
@@ -115,7 +115,7 @@ def schedule(
     method: str,
     start: date | None = None,
 ) -> list[Period]:
-    """The repayment schedule of a loan (DOMAIN.md §4 "Repayment schedule").
+    """The repayment schedule of a loan (docs/financing.md "Repayment schedule").
 
     r = annual_rate / 12, exact; interest of a period = round(balance before the period × r).
 
@@ -246,7 +246,7 @@ def loss_split(
     pool_headroom: Decimal,
     policy_limit: Decimal | None = None,
 ) -> LossSplitResult:
-    """Split a default loss between the risk-compensation fund, the insurer and the bank (DOMAIN.md §4).
+    """Split a default loss between the risk-compensation fund, the insurer and the bank (docs/financing.md).
 
     - loss base B = round(outstanding principal × IP share of the collateral);
     - fund F = min(round(fund_ratio × B), fund cap per loan, pool headroom);

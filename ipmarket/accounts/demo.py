@@ -119,7 +119,7 @@ class FixedOrg:
     district: str
 
 
-# The organisations of the demo people (CONTRACT.md).
+# The organisations of the demo people (the README's demo people).
 FIXED = [
     FixedOrg("enterprise_a", "资阳天府智能装备有限公司", "Ziyang Tianfu Intelligent Equipment Co., Ltd.",
              Kind.ENTERPRISE, "资阳", "雁江区"),
@@ -320,7 +320,7 @@ def _platform_group() -> Group:
 
 @transaction.atomic
 def seed_people(orgs: dict[str, Organisation]) -> dict[str, User]:
-    """The demo people of CONTRACT.md, password `demo12345`, each in the right organisation and role."""
+    """The demo people of the README, password `demo12345`, each in the right organisation and role."""
     people = {}
     admin, created = User.objects.get_or_create(
         username="admin", defaults={"is_superuser": True, "is_staff": True, "display_name": "平台管理员"}

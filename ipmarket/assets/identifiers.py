@@ -1,4 +1,4 @@
-"""Identifiers of Chinese IP: patent application numbers, IPC codes, trademark numbers (DOMAIN.md §2).
+"""Identifiers of Chinese IP: patent application numbers, IPC codes, trademark numbers (docs/market.md).
 
 Pure functions: normalise, then validate. Each raises django's ValidationError
 with a code and a readable message.

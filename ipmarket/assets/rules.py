@@ -1,4 +1,4 @@
-"""Pure rules about an asset's standing on a given day (DOMAIN.md §2). No database access."""
+"""Pure rules about an asset's standing on a given day (docs/market.md). No database access."""
 
 from datetime import date, timedelta
 

@@ -1,4 +1,4 @@
-"""Named rules of the marketplace (DOMAIN.md §3). Each returns a GuardFailed (code + reason)
+"""Named rules of the marketplace (docs/market.md). Each returns a GuardFailed (code + reason)
 or None, so the API answers 400 with the code and pages grey out a button with the reason."""
 
 from datetime import date

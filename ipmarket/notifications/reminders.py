@@ -112,7 +112,7 @@ def annual_fees_due_notify(*, today: date | None = None) -> list[int]:
 
 
 def trademark_renewals_notify(*, today: date | None = None) -> list[int]:
-    """Registered trademarks whose renewal window is open (the 12 months before expiry, DOMAIN.md §2): to
+    """Registered trademarks whose renewal window is open (the 12 months before expiry, docs/notifications.md): to
     the owner's people, once per window (a renewal moves the expiry and opens a new window later)."""
     from ipmarket.assets import rules
     from ipmarket.assets.models import Trademark

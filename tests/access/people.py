@@ -1,4 +1,4 @@
-"""The demo people of CONTRACT.md (same usernames, organisations and roles as ipmarket/accounts/demo.py), plus
+"""The demo people of the README (same usernames, organisations and roles as ipmarket/accounts/demo.py), plus
 `enterprise3`, the admin of an unlisted enterprise, and how one of them (or an anonymous caller) calls the API.
 
 Every world of the matrix builds these people afresh inside its own transaction (rolled back after it)."""

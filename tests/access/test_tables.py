@@ -1,5 +1,5 @@
 """The matrix keeps up with the code: every action of the workflow tables has its expectation, every state and
-status is reached by some world, and the callers are the demo people of CONTRACT.md."""
+status is reached by some world, and the callers are the demo people of the README."""
 
 from financing.models import Application
 from financing.services import ACTIONS

@@ -1,4 +1,4 @@
-"""Token and session auth, and the error shapes of CONTRACT.md."""
+"""Token and session auth, and the error shapes of the README."""
 
 import pytest
 

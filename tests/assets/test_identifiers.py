@@ -1,4 +1,4 @@
-"""Patent numbers, IPC codes, terms, trademark numbers (DOMAIN.md §2). Pure: no services."""
+"""Patent numbers, IPC codes, terms, trademark numbers (docs/market.md). Pure: no services."""
 
 from datetime import date
 

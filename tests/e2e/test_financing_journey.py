@@ -46,7 +46,7 @@ def test_apply_with_a_live_quote_then_the_bank_approves(browser, page, site):
     expect(page.locator("[data-quote-status]")).to_contain_text("Enter the principal")
     page.get_by_label("Principal (CNY)").press_sequentially("5000000")
     first = quote.get_by_role("row").nth(1)
-    expect(first).to_contain_text("¥435,416.67")  # DOMAIN.md: 5,000,000 at 4.5 % for 12 months
+    expect(first).to_contain_text("¥435,416.67")  # docs/financing.md: 5,000,000 at 4.5 % for 12 months
     expect(quote.get_by_role("row")).to_have_count(14)  # header, 12 periods, total
     expect(quote).to_contain_text("¥121,875.00")  # total interest
     page.get_by_label("Principal (CNY)").fill("1200000")

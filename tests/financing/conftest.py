@@ -1,4 +1,4 @@
-"""Fixtures of the pledge-financing tests: a programme with the defaults of DOMAIN.md §4, the parties of an
+"""Fixtures of the pledge-financing tests: a programme with the defaults of docs/financing.md, the parties of an
 application, and `make_app`, which brings an application to any state through the real services."""
 
 from decimal import Decimal
@@ -113,7 +113,7 @@ def parties(db):
 
 @pytest.fixture
 def programme(parties):
-    """A programme with the default settings of DOMAIN.md §4, for enterprises in 资阳."""
+    """A programme with the default settings of docs/financing.md, for enterprises in 资阳."""
     return Programme.objects.create(
         slug="ziyang-ip-pledge", name="资阳市知识产权质押融资风险补偿", risk_fund=parties.fund, eligible_cities=["资阳"]
     )

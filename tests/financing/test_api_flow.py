@@ -99,7 +99,7 @@ def test_happy_path_from_draft_to_pledge_released(api, parties, programme):
     schedule = api.get(f"{APPS}{pk}/schedule/").json()
     assert len(schedule) == 12
     assert [row["period"] for row in schedule] == list(range(1, 13))
-    assert schedule[0]["payment"] == "435416.67"  # DOMAIN.md's example
+    assert schedule[0]["payment"] == "435416.67"  # docs/financing.md's example
     assert sum(Decimal(row["interest"]) for row in schedule) == Decimal("121875.00")
     assert schedule[0]["due_date"] == (today() + relativedelta(months=1)).isoformat()
     assert schedule[-1]["balance"] == "0.00"

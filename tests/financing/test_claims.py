@@ -43,7 +43,7 @@ def test_claim_within_the_deadline_then_the_fund_settles(api, parties, defaulted
     assert Claim.objects.get(application=app).outstanding_principal == D("3000000.00")
     assert act(api, parties.underwriter, app, "settle_claim").status_code == 403
     assert act(api, parties.fund_person, app, "settle_claim").json()["state"] == "compensated"
-    # DOMAIN.md's example: B = 3,000,000 → fund min(1,200,000, cap 1,000,000) , insurer 1,200,000, bank the rest.
+    # docs/financing.md's example: B = 3,000,000 → fund min(1,200,000, cap 1,000,000), insurer 1,200,000, bank the rest.
     assert shares(app) == (D("3000000.00"), D("1000000.00"), D("1200000.00"), D("800000.00"))
 
 

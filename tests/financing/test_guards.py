@@ -1,4 +1,4 @@
-"""Every guard of DOMAIN.md §4 answers 400 `{"detail", "code"}` naming the condition, through the API."""
+"""Every guard of docs/financing.md answers 400 `{"detail", "code"}` naming the condition, through the API."""
 
 from decimal import Decimal
 

@@ -85,7 +85,7 @@ def check_common(periods: list[Period], principal: Decimal, rate: Decimal, n: in
     assert periods[-1].principal == (periods[-2].balance if n > 1 else principal)
 
 
-# --------------------------------------------------------------------------- DOMAIN.md examples
+# --------------------------------------------------------------------------- docs/financing.md examples
 
 
 def test_domain_example_equal_principal():

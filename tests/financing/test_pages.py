@@ -360,7 +360,7 @@ def test_show_the_schedule_without_javascript(en, demo):
     assert response.status_code == 200
     html = response.content.decode().split("<template")[0]  # the table shown, not the empty one for JavaScript
     assert html.count('<td data-label="Period">') == 13  # 12 periods and the total
-    assert "¥435,416.67" in html  # DOMAIN.md's example: first payment
+    assert "¥435,416.67" in html  # docs/financing.md's example: first payment
     assert "¥121,875.00" in html and "¥5,121,875.00" in html  # total interest, total payment
     assert 'value="5000000"' in html and 'value="4.5"' in html  # the form comes back as typed
     assert "This field is required" not in html  # no complaint about fields not filled in yet

@@ -1,4 +1,4 @@
-"""Listing rules (DOMAIN.md §3) and the deal state machine, through the services."""
+"""Listing rules (docs/market.md) and the deal state machine, through the services."""
 
 from datetime import timedelta
 

@@ -1,4 +1,4 @@
-"""`search_rebuild` and `search_reconcile` as CONTRACT.md names them."""
+"""`search_rebuild` and `search_reconcile` as the README names them."""
 
 import io
 

@@ -18,7 +18,7 @@ _serial = itertools.count(1)
 @pytest.fixture
 def programme(db):
     fund = OrganisationFactory(kind="risk_fund", name="资阳市知识产权质押融资风险补偿资金池")
-    # Defaults of DOMAIN.md §4: pool balance 5,000,000 × leverage 10 = capacity 50,000,000.
+    # Defaults of docs/financing.md: pool balance 5,000,000 × leverage 10 = capacity 50,000,000.
     return Programme.objects.create(
         slug="ziyang-ip-pledge",
         name="资阳市知识产权质押融资风险补偿",
