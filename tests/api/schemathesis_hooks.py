@@ -6,24 +6,7 @@ one is not generated as valid data. Invalid data is left alone, and the rules th
 tests/search/test_search_api.py.
 """
 
-import ast
-import threading
-
 import schemathesis
-
-# CPython 3.11 (before its later bug-fix releases) builds ASTs with an interpreter-wide recursion counter, so
-# `ast.parse` in two threads at once can fail with "SystemError: AST constructor recursion depth mismatch",
-# a CPython bug. Hypothesis parses lambdas' source to describe strategies and Schemathesis runs two
-# workers here (schemathesis.toml): one parse at a time.
-_parse, _parsing = ast.parse, threading.Lock()
-
-
-def _one_parse_at_a_time(*args, **kwargs):
-    with _parsing:
-        return _parse(*args, **kwargs)
-
-
-ast.parse = _one_parse_at_a_time
 
 MAX_WINDOW = 10_000  # search.queries.MAX_WINDOW: results go this deep at most (page × page_size)
 
