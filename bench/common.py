@@ -19,9 +19,13 @@ def setup_django(database_suffix: str = "bench", *, keep: bool = False) -> None:
     config = environ.Env.db_url_config(url)
     name = f"{config['NAME']}_{database_suffix}"
     admin = psycopg.connect(
-        host=config["HOST"], port=config["PORT"], user=config["USER"], password=config["PASSWORD"],
-        dbname="postgres", autocommit=True,
-    )  # fmt: skip
+        host=config["HOST"],
+        port=config["PORT"],
+        user=config["USER"],
+        password=config["PASSWORD"],
+        dbname="postgres",
+        autocommit=True,
+    )
     with admin:
         exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
         if exists and not keep:

@@ -365,7 +365,7 @@ PLEDGE_GUIDE_EN = {
                 ("15%", "Utility models and designs"),
                 ("50%", "Registered trademarks"),
                 ("12 months", "Longest term"),
-            ],  # fmt: skip
+            ],
         ),
         h2("What can be pledged"),
         para(
@@ -526,8 +526,14 @@ def seed_pages() -> HomePage:
         )
         home.save_revision().publish()
 
-    news = _child(home, NewsIndexPage, "news", title="新闻动态", show_in_menus=True,
-                  intro="<p>知识产权质押融资、运营交易和平台动态。</p>")  # fmt: skip
+    news = _child(
+        home,
+        NewsIndexPage,
+        "news",
+        title="新闻动态",
+        show_in_menus=True,
+        intro="<p>知识产权质押融资、运营交易和平台动态。</p>",
+    )
     for item in [ANNOUNCEMENT, *MORE_NEWS]:
         _child(news, NewsPage, **item)
     programme = Programme.objects.filter(slug=PROGRAMME_SLUG).first()

@@ -51,13 +51,37 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Programme
         fields = [
-            "id", "slug", "name", "name_en", "description", "risk_fund", "eligible_cities", "is_active",
-            "max_principal", "max_term_months", "max_annual_rate", "premium_rate_cap", "interest_subsidy_rate",
-            "premium_subsidy_ratio", "ltv_invention", "ltv_utility_model", "ltv_design", "ltv_trademark",
-            "fund_ratio", "insurer_ratio", "bank_ratio", "fund_cap_per_loan", "insurer_policy_limit", "pool_balance",
-            "pool_leverage", "overdue_grace_days", "default_after_days", "claim_deadline_working_days",
-            "penalty_rate_markup", "pool",
-        ]  # fmt: skip
+            "id",
+            "slug",
+            "name",
+            "name_en",
+            "description",
+            "risk_fund",
+            "eligible_cities",
+            "is_active",
+            "max_principal",
+            "max_term_months",
+            "max_annual_rate",
+            "premium_rate_cap",
+            "interest_subsidy_rate",
+            "premium_subsidy_ratio",
+            "ltv_invention",
+            "ltv_utility_model",
+            "ltv_design",
+            "ltv_trademark",
+            "fund_ratio",
+            "insurer_ratio",
+            "bank_ratio",
+            "fund_cap_per_loan",
+            "insurer_policy_limit",
+            "pool_balance",
+            "pool_leverage",
+            "overdue_grace_days",
+            "default_after_days",
+            "claim_deadline_working_days",
+            "penalty_rate_markup",
+            "pool",
+        ]
         read_only_fields = fields
 
     @extend_schema_field(
@@ -254,22 +278,71 @@ class ApplicationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Application
         fields = [
-            "id", "programme", "applicant", "lender", "insurer", "appraiser", "principal", "annual_rate",
-            "term_months", "method", "purpose", "ip_share", "assets", "state", "appraised_value",
-            "valuation_report_date", "proposed_principal", "proposed_rate", "proposed_ip_share", "proposed_by",
-            "approved_principal", "approved_rate", "approved_by", "fund_ratio", "insurer_ratio", "fund_cap_per_loan",
-            "programme_policy_limit", "premium_rate", "premium", "policy_limit", "covered_principal",
-            "registration_number", "disbursed_on", "maturity_date", "defaulted_on", "claim_deadline",
-            "outstanding_principal", "ltv_limit", "claim", "recoveries", "alerts", "allowed_actions", "created_at",
+            "id",
+            "programme",
+            "applicant",
+            "lender",
+            "insurer",
+            "appraiser",
+            "principal",
+            "annual_rate",
+            "term_months",
+            "method",
+            "purpose",
+            "ip_share",
+            "assets",
+            "state",
+            "appraised_value",
+            "valuation_report_date",
+            "proposed_principal",
+            "proposed_rate",
+            "proposed_ip_share",
+            "proposed_by",
+            "approved_principal",
+            "approved_rate",
+            "approved_by",
+            "fund_ratio",
+            "insurer_ratio",
+            "fund_cap_per_loan",
+            "programme_policy_limit",
+            "premium_rate",
+            "premium",
+            "policy_limit",
+            "covered_principal",
+            "registration_number",
+            "disbursed_on",
+            "maturity_date",
+            "defaulted_on",
+            "claim_deadline",
+            "outstanding_principal",
+            "ltv_limit",
+            "claim",
+            "recoveries",
+            "alerts",
+            "allowed_actions",
+            "created_at",
             "updated_at",
-        ]  # fmt: skip
+        ]
         # The IP share is the bank's (proposed with the loan, frozen at approval): a borrower's value is ignored.
         read_only_fields = [
-            "ip_share", "proposed_ip_share", "fund_ratio", "insurer_ratio",
-            "valuation_report_date", "proposed_rate", "proposed_by", "approved_rate", "approved_by", "premium_rate",
-            "registration_number", "disbursed_on", "maturity_date", "defaulted_on", "claim_deadline", "created_at",
+            "ip_share",
+            "proposed_ip_share",
+            "fund_ratio",
+            "insurer_ratio",
+            "valuation_report_date",
+            "proposed_rate",
+            "proposed_by",
+            "approved_rate",
+            "approved_by",
+            "premium_rate",
+            "registration_number",
+            "disbursed_on",
+            "maturity_date",
+            "defaulted_on",
+            "claim_deadline",
+            "created_at",
             "updated_at",
-        ]  # fmt: skip
+        ]
 
     def get_outstanding_principal(self, app) -> str | None:
         if app.disbursed_on is None:
@@ -295,18 +368,28 @@ class ApplicationSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_recoveries(self, app) -> list[dict]:
         return [
-            {"amount": _s(r.amount), "fund": _s(r.fund_part), "insurer": _s(r.insurer_part), "bank": _s(r.bank_part),
-             "recorded_at": r.recorded_at}
+            {
+                "amount": _s(r.amount),
+                "fund": _s(r.fund_part),
+                "insurer": _s(r.insurer_part),
+                "bank": _s(r.bank_part),
+                "recorded_at": r.recorded_at,
+            }
             for r in app.recoveries.all()
-        ]  # fmt: skip
+        ]
 
     @extend_schema_field({"type": "array", "items": {"type": "object"}})
     def get_alerts(self, app) -> list[dict]:
         return [
-            {"asset_type": a.asset_type, "asset_id": a.asset_id, "asset": a.asset_label, "reason": a.reason,
-             "raised_at": a.raised_at}
+            {
+                "asset_type": a.asset_type,
+                "asset_id": a.asset_id,
+                "asset": a.asset_label,
+                "reason": a.reason,
+                "raised_at": a.raised_at,
+            }
             for a in app.alerts.all()
-        ]  # fmt: skip
+        ]
 
     def get_allowed_actions(self, app) -> list[str]:
         user = self.context["request"].user
@@ -325,9 +408,12 @@ class ApplicationFilter(MineFilterSet):
             return queryset
         ids = people.organisation_ids(self.request.user)
         return queryset.filter(
-            Q(applicant_id__in=ids) | Q(lender_id__in=ids) | Q(insurer_id__in=ids) | Q(appraiser_id__in=ids)
+            Q(applicant_id__in=ids)
+            | Q(lender_id__in=ids)
+            | Q(insurer_id__in=ids)
+            | Q(appraiser_id__in=ids)
             | Q(programme__risk_fund_id__in=ids)
-        )  # fmt: skip
+        )
 
 
 class NoteSerializer(serializers.Serializer):
@@ -401,9 +487,18 @@ class ScheduleRowSerializer(serializers.ModelSerializer):
     class Meta:
         model = RepaymentPeriod
         fields = [
-            "period", "due_date", "principal", "interest", "payment", "balance", "paid_principal", "paid_interest",
-            "penalty", "paid_penalty", "settled_on",
-        ]  # fmt: skip
+            "period",
+            "due_date",
+            "principal",
+            "interest",
+            "payment",
+            "balance",
+            "paid_principal",
+            "paid_interest",
+            "penalty",
+            "paid_penalty",
+            "settled_on",
+        ]
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -423,8 +518,18 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Document
-        fields = ["id", "kind", "original_name", "content_type", "size", "sha256", "report_date", "uploaded_at",
-                  "file", "download"]  # fmt: skip
+        fields = [
+            "id",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "report_date",
+            "uploaded_at",
+            "file",
+            "download",
+        ]
         read_only_fields = ["original_name", "content_type", "size", "sha256", "uploaded_at"]
 
     def get_download(self, document) -> str:
@@ -474,9 +579,12 @@ class ApplicationViewSet(
         with transaction.atomic():  # a report sent with `value` is kept only if the valuation is
             if report is not None:
                 document = services.document_upload(
-                    application=app, by=request.user, kind="valuation_report", upload=report,
+                    application=app,
+                    by=request.user,
+                    kind="valuation_report",
+                    upload=report,
                     report_date=data.get("report_date") or None,
-                )  # fmt: skip
+                )
                 data.setdefault("report_date", document.report_date)
             services.ACTION_SERVICES[action_name](application=app, by=request.user, **data)
         return Response(self._fresh(app.pk))
@@ -518,8 +626,10 @@ class ApplicationViewSet(
         app = self.get_object()
         document = get_object_or_404(app.documents, pk=document_id)
         response = FileResponse(
-            document.file.open("rb"), as_attachment=True, filename=document.original_name,
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
             content_type=document.content_type,
-        )  # fmt: skip
+        )
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -11,10 +11,22 @@ S = Application.State
 UNDER_REVIEW = (S.SUBMITTED, S.PRESCREENED)
 # From the CNIPA pre-check until the pledge is released or the loss case closed: the asset secures the loan.
 PLEDGING = (
-    S.IP_VERIFIED, S.VALUED, S.BANK_APPROVED, S.INSURED, S.FUND_FILED, S.CONTRACTED, S.PLEDGE_REGISTERED,
-    S.ACTIVE, S.OVERDUE, S.DEFAULTED, S.CLAIM_SUBMITTED, S.COMPENSATED, S.IN_RECOVERY, S.CLAIM_REJECTED,
+    S.IP_VERIFIED,
+    S.VALUED,
+    S.BANK_APPROVED,
+    S.INSURED,
+    S.FUND_FILED,
+    S.CONTRACTED,
+    S.PLEDGE_REGISTERED,
+    S.ACTIVE,
+    S.OVERDUE,
+    S.DEFAULTED,
+    S.CLAIM_SUBMITTED,
+    S.COMPENSATED,
+    S.IN_RECOVERY,
+    S.CLAIM_REJECTED,
     S.CLOSED_REPAID,
-)  # fmt: skip
+)
 
 
 def asset_commitments(asset) -> list[Commitment]:

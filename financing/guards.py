@@ -165,9 +165,12 @@ def loan_terms_refusal(app: Application, principal: Decimal, rate: Decimal) -> G
     if principal > limit:
         return GuardFailed(
             "principal_above_ltv",
-            _("The principal may be at most %(limit)s: the lesser of the programme maximum and the loan-to-value "
-              "limit of the appraised IP.") % {"limit": _cny(limit)},
-        )  # fmt: skip
+            _(
+                "The principal may be at most %(limit)s: the lesser of the programme maximum and the loan-to-value "
+                "limit of the appraised IP."
+            )
+            % {"limit": _cny(limit)},
+        )
     if rate > programme.max_annual_rate:
         return GuardFailed(
             "rate_above_cap",
@@ -202,10 +205,12 @@ def proposal_conflict(app: Application, principal: Decimal, rate: Decimal, ip_sh
         return None
     return Conflict(
         "proposal_changed",
-        _("The proposal changed since you saw it: it is now %(principal)s at %(rate)s, IP share %(share)s. "
-          "Review the new terms before deciding.")
+        _(
+            "The proposal changed since you saw it: it is now %(principal)s at %(rate)s, IP share %(share)s. "
+            "Review the new terms before deciding."
+        )
         % {"principal": _cny(current[0]), "rate": _percent(current[1]), "share": _percent(current[2])},
-    )  # fmt: skip
+    )
 
 
 def premium_refusal(app: Application, premium_rate: Decimal) -> GuardFailed | None:
@@ -257,9 +262,12 @@ def policy_limit_refusal(app: Application, policy_limit: Decimal | None) -> Guar
     if policy_limit <= 0 or policy_limit < minimum:
         return GuardFailed(
             "policy_limit_below_programme",
-            _("The policy limit may not be below %(min)s: the insurer's share of the largest loss this loan can "
-              "leave, or the programme's limit.") % {"min": _cny(max(minimum, Decimal("0.01")))},
-        )  # fmt: skip
+            _(
+                "The policy limit may not be below %(min)s: the insurer's share of the largest loss this loan can "
+                "leave, or the programme's limit."
+            )
+            % {"min": _cny(max(minimum, Decimal("0.01")))},
+        )
     return None
 
 

@@ -120,8 +120,12 @@ class Programme(models.Model):
         errors = {}
         if self.fund_ratio is not None and self.insurer_ratio is not None:
             if self.fund_ratio + self.insurer_ratio > MAX_CREDITOR_SHARE:
-                errors["insurer_ratio"] = [_("The fund's and the insurer's shares add up to at most 80%: the bank "
-                                             "bears at least 20% of a loss.")]  # fmt: skip
+                errors["insurer_ratio"] = [
+                    _(
+                        "The fund's and the insurer's shares add up to at most 80%: the bank "
+                        "bears at least 20% of a loss."
+                    )
+                ]
         for name in ("max_principal", "fund_cap_per_loan", "insurer_policy_limit", "pool_balance"):
             value = getattr(self, name)
             if value is None:
@@ -129,8 +133,11 @@ class Programme(models.Model):
             if value.currency.code != "CNY":
                 errors[name] = [_("Amounts are in CNY.")]
             elif value.amount < 0 or (value.amount == 0 and name != "pool_balance"):
-                errors[name] = [_("Give a positive amount.") if name != "pool_balance" else
-                                _("The pool balance cannot be negative.")]  # fmt: skip
+                errors[name] = [
+                    _("Give a positive amount.")
+                    if name != "pool_balance"
+                    else _("The pool balance cannot be negative.")
+                ]
         if self.pool_leverage is not None and self.pool_leverage <= 0:
             errors["pool_leverage"] = [_("The leverage is positive.")]
         if self.max_annual_rate is not None and self.max_annual_rate <= 0:
@@ -188,13 +195,25 @@ class Application(models.Model):
     S = State
     # Loans the fund's pool covers: from filing until the loss is settled (or the loan ends).
     LIVE = [
-        S.FUND_FILED, S.CONTRACTED, S.PLEDGE_REGISTERED, S.ACTIVE, S.OVERDUE, S.DEFAULTED, S.CLAIM_SUBMITTED,
-    ]  # fmt: skip
+        S.FUND_FILED,
+        S.CONTRACTED,
+        S.PLEDGE_REGISTERED,
+        S.ACTIVE,
+        S.OVERDUE,
+        S.DEFAULTED,
+        S.CLAIM_SUBMITTED,
+    ]
     LOAN = [S.ACTIVE, S.OVERDUE]  # disbursed, being repaid
     PLEDGED = [
-        S.PLEDGE_REGISTERED, S.ACTIVE, S.OVERDUE, S.DEFAULTED, S.CLAIM_SUBMITTED, S.COMPENSATED, S.IN_RECOVERY,
+        S.PLEDGE_REGISTERED,
+        S.ACTIVE,
+        S.OVERDUE,
+        S.DEFAULTED,
+        S.CLAIM_SUBMITTED,
+        S.COMPENSATED,
+        S.IN_RECOVERY,
         S.CLOSED_REPAID,
-    ]  # fmt: skip
+    ]
     EDITABLE = [S.DRAFT, S.RETURNED]
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications")
@@ -282,10 +301,19 @@ class Application(models.Model):
 
     @transition(
         field=state,
-        source=[S.DRAFT, S.RETURNED, S.SUBMITTED, S.PRESCREENED, S.IP_VERIFIED, S.VALUED, S.BANK_APPROVED, S.INSURED,
-                S.FUND_FILED],
+        source=[
+            S.DRAFT,
+            S.RETURNED,
+            S.SUBMITTED,
+            S.PRESCREENED,
+            S.IP_VERIFIED,
+            S.VALUED,
+            S.BANK_APPROVED,
+            S.INSURED,
+            S.FUND_FILED,
+        ],
         target=S.WITHDRAWN,
-    )  # fmt: skip
+    )
     def withdraw(self):
         pass
 

@@ -126,29 +126,57 @@ CLOSED = (S.PLEDGE_RELEASED, S.CLOSED_LOSS, S.REJECTED, S.WITHDRAWN, S.CLAIM_REJ
 EVERY_SIDE = {"borrower", "bank", "insurer", "appraiser", "fund", "platform"}
 # kind → (the sides that upload it, the states of the application in which it is uploaded, who in words)
 DOCUMENTS = {
-    K.VALUATION_REPORT: ({"appraiser"}, (S.IP_VERIFIED,), _("The appraiser named on the application uploads its "
-                                                            "valuation report, while the IP waits to be valued.")),
-    K.INSURANCE_POLICY: ({"insurer"}, (S.BANK_APPROVED, S.INSURED),
-                         _("The insurer uploads the insurance policy, around underwriting.")),
-    K.PLEDGE_CONTRACT: ({"bank", "borrower"}, CONTRACTING,
-                        _("The bank or the borrower uploads the contracts, once the fund has filed the loan.")),
-    K.LOAN_CONTRACT: ({"bank", "borrower"}, CONTRACTING,
-                      _("The bank or the borrower uploads the contracts, once the fund has filed the loan.")),
-    K.REGISTRATION_FORM: ({"bank", "borrower"}, REGISTERING,
-                          _("The bank or the borrower uploads the pledge registration documents, once the contract "
-                            "is signed.")),
-    K.REGISTRATION_CERTIFICATE: ({"bank", "borrower"}, REGISTERING,
-                                 _("The bank or the borrower uploads the pledge registration documents, once the "
-                                   "contract is signed.")),
-    K.IDENTITY: ({"borrower"}, BEFORE_VERIFICATION,
-                 _("The borrower uploads identity documents before its IP is verified.")),
-    K.POWER_OF_ATTORNEY: ({"borrower"}, BEFORE_VERIFICATION,
-                          _("The borrower uploads its agent's power of attorney before its IP is verified.")),
-    K.CO_OWNER_CONSENT: ({"borrower"}, BEFORE_VERIFICATION,
-                         _("The borrower uploads the co-owners' consent before its IP is verified.")),
-    K.OTHER: (EVERY_SIDE, tuple(s for s in S.values if s not in CLOSED),
-              _("Any party uploads other documents while the application is open.")),
-}  # fmt: skip
+    K.VALUATION_REPORT: (
+        {"appraiser"},
+        (S.IP_VERIFIED,),
+        _("The appraiser named on the application uploads its valuation report, while the IP waits to be valued."),
+    ),
+    K.INSURANCE_POLICY: (
+        {"insurer"},
+        (S.BANK_APPROVED, S.INSURED),
+        _("The insurer uploads the insurance policy, around underwriting."),
+    ),
+    K.PLEDGE_CONTRACT: (
+        {"bank", "borrower"},
+        CONTRACTING,
+        _("The bank or the borrower uploads the contracts, once the fund has filed the loan."),
+    ),
+    K.LOAN_CONTRACT: (
+        {"bank", "borrower"},
+        CONTRACTING,
+        _("The bank or the borrower uploads the contracts, once the fund has filed the loan."),
+    ),
+    K.REGISTRATION_FORM: (
+        {"bank", "borrower"},
+        REGISTERING,
+        _("The bank or the borrower uploads the pledge registration documents, once the contract is signed."),
+    ),
+    K.REGISTRATION_CERTIFICATE: (
+        {"bank", "borrower"},
+        REGISTERING,
+        _("The bank or the borrower uploads the pledge registration documents, once the contract is signed."),
+    ),
+    K.IDENTITY: (
+        {"borrower"},
+        BEFORE_VERIFICATION,
+        _("The borrower uploads identity documents before its IP is verified."),
+    ),
+    K.POWER_OF_ATTORNEY: (
+        {"borrower"},
+        BEFORE_VERIFICATION,
+        _("The borrower uploads its agent's power of attorney before its IP is verified."),
+    ),
+    K.CO_OWNER_CONSENT: (
+        {"borrower"},
+        BEFORE_VERIFICATION,
+        _("The borrower uploads the co-owners' consent before its IP is verified."),
+    ),
+    K.OTHER: (
+        EVERY_SIDE,
+        tuple(s for s in S.values if s not in CLOSED),
+        _("Any party uploads other documents while the application is open."),
+    ),
+}
 
 
 def document_kinds_for(user, app) -> list[str]:

@@ -27,6 +27,13 @@ def applications_visible_to(user) -> QuerySet[Application]:
         return qs.none()
     return qs.filter(
         Q(applicant_id__in=ids)
-        | (submitted & (Q(lender_id__in=ids) | Q(insurer_id__in=ids) | Q(appraiser_id__in=ids)
-                        | Q(programme__risk_fund_id__in=ids)))
-    )  # fmt: skip
+        | (
+            submitted
+            & (
+                Q(lender_id__in=ids)
+                | Q(insurer_id__in=ids)
+                | Q(appraiser_id__in=ids)
+                | Q(programme__risk_fund_id__in=ids)
+            )
+        )
+    )

@@ -53,8 +53,13 @@ class ProgrammeViewSet(SnippetViewSet):
     panels = [
         MultiFieldPanel(
             [
-                FieldPanel("name"), FieldPanel("name_en"), FieldPanel("slug"), FieldPanel("description"),
-                FieldPanel("risk_fund"), FieldPanel("eligible_cities"), FieldPanel("is_active"),
+                FieldPanel("name"),
+                FieldPanel("name_en"),
+                FieldPanel("slug"),
+                FieldPanel("description"),
+                FieldPanel("risk_fund"),
+                FieldPanel("eligible_cities"),
+                FieldPanel("is_active"),
             ],
             heading=_("Programme"),
         ),
@@ -62,8 +67,13 @@ class ProgrammeViewSet(SnippetViewSet):
             [
                 FieldRowPanel([FieldPanel("max_principal"), FieldPanel("max_term_months")]),
                 FieldRowPanel([FieldPanel("max_annual_rate"), FieldPanel("penalty_rate_markup")]),
-                FieldRowPanel([FieldPanel("premium_rate_cap"), FieldPanel("premium_subsidy_ratio"),
-                               FieldPanel("interest_subsidy_rate")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("premium_rate_cap"),
+                        FieldPanel("premium_subsidy_ratio"),
+                        FieldPanel("interest_subsidy_rate"),
+                    ]
+                ),
             ],
             heading=_("Loan limits and subsidies"),
         ),
@@ -84,12 +94,17 @@ class ProgrammeViewSet(SnippetViewSet):
         ),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("overdue_grace_days"), FieldPanel("default_after_days"),
-                               FieldPanel("claim_deadline_working_days")]),
+                FieldRowPanel(
+                    [
+                        FieldPanel("overdue_grace_days"),
+                        FieldPanel("default_after_days"),
+                        FieldPanel("claim_deadline_working_days"),
+                    ]
+                ),
             ],
             heading=_("Overdue, default and claims"),
         ),
-    ]  # fmt: skip
+    ]
 
 
 # --- applications: what the selector shows the person ------------------------------------------------------

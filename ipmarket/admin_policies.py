@@ -35,8 +35,13 @@ class SelectorSnippetViewSet(SnippetViewSet):
     selectors.x_visible_to)`), so the admin shows platform people what the API shows them."""
 
     visible = None
-    OBJECT_VIEWS = ("inspect_view_class", "edit_view_class", "delete_view_class", "history_view_class",
-                    "usage_view_class")  # fmt: skip
+    OBJECT_VIEWS = (
+        "inspect_view_class",
+        "edit_view_class",
+        "delete_view_class",
+        "history_view_class",
+        "usage_view_class",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -68,8 +68,13 @@ class FirmParams(PageParams):
 class IPParams(PageParams):
     type = serializers.ChoiceField(choices=["patent", "trademark"], required=False, allow_blank=True, default="")
     deal_type = serializers.ChoiceField(choices=Listing.DealType.choices, required=False, allow_blank=True, default="")
-    ipc = serializers.RegexField(r"^[A-Ha-h](\d{2}([A-Za-z](\s?\d{1,4}(/\d{0,6})?)?)?)?$", required=False,
-                                 allow_blank=True, default="", max_length=20)  # fmt: skip
+    ipc = serializers.RegexField(
+        r"^[A-Ha-h](\d{2}([A-Za-z](\s?\d{1,4}(/\d{0,6})?)?)?)?$",
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=20,
+    )
     city = serializers.CharField(required=False, allow_blank=True, max_length=50, default="")
     kind = serializers.ChoiceField(
         choices=["invention", "utility_model", "design", "trademark"], required=False, allow_blank=True, default=""

@@ -36,10 +36,11 @@ def _build_ip(asset) -> dict:
 
 
 KINDS = {
-    "organisations": Kind("organisations", OrganisationDocument, lambda: [sources.organisations()],
-                          builders.organisation_document),
+    "organisations": Kind(
+        "organisations", OrganisationDocument, lambda: [sources.organisations()], builders.organisation_document
+    ),
     "ip": Kind("ip", IPDocument, _ip_rows, _build_ip),
-}  # fmt: skip
+}
 
 
 # Bulk loading and index administration may take far longer than a search on a busy node (a refresh

@@ -124,9 +124,14 @@ def firms_es(query: FirmQuery) -> dict:
                 minimum_should_match="75%",  # most of the query's bigrams, not any one of them
             )
         )
-    search = search.query(EQ("bool", must=must or [EQ("match_all")], filter=filters, should=(
-        [EQ("match_phrase", name={"query": query.q, "boost": 3})] if query.q else []
-    )))  # fmt: skip
+    search = search.query(
+        EQ(
+            "bool",
+            must=must or [EQ("match_all")],
+            filter=filters,
+            should=([EQ("match_phrase", name={"query": query.q, "boost": 3})] if query.q else []),
+        )
+    )
     facet_filters = _firm_facet_filters(query)
     if facet_filters:
         search = search.post_filter(EQ("bool", filter=list(facet_filters.values())))
@@ -275,9 +280,12 @@ def ip_es(query: IPQuery) -> dict:
         )
     search = search.query(EQ("bool", must=must or [EQ("match_all")], filter=filters))
     values = {
-        "type": query.type, "deal_type": query.deal_type, "city": query.city, "kind": query.kind,
+        "type": query.type,
+        "deal_type": query.deal_type,
+        "city": query.city,
+        "kind": query.kind,
         "status": query.status,
-    }  # fmt: skip
+    }
     facet_filters = {name: EQ("term", **{IP_FACETS[name]: v}) for name, v in values.items() if v}
     if facet_filters:
         search = search.post_filter(EQ("bool", filter=list(facet_filters.values())))

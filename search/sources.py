@@ -15,8 +15,12 @@ def organisations():
 
 
 def _listings():
-    return Prefetch("listings", queryset=Listing.objects.only("id", "status", "deal_type", "price", "price_currency",
-                                                              "updated_at", "patent_id", "trademark_id"))  # fmt: skip
+    return Prefetch(
+        "listings",
+        queryset=Listing.objects.only(
+            "id", "status", "deal_type", "price", "price_currency", "updated_at", "patent_id", "trademark_id"
+        ),
+    )
 
 
 def patents():

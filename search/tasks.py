@@ -4,9 +4,15 @@ from celery import shared_task
 
 
 @shared_task(
-    acks_late=True, soft_time_limit=60, time_limit=90, ignore_result=True,
-    autoretry_for=(Exception,), retry_backoff=5, retry_backoff_max=300, max_retries=5,
-)  # fmt: skip
+    acks_late=True,
+    soft_time_limit=60,
+    time_limit=90,
+    ignore_result=True,
+    autoretry_for=(Exception,),
+    retry_backoff=5,
+    retry_backoff_max=300,
+    max_retries=5,
+)
 def index_document(index: str, doc_id: str) -> None:
     """Bring one document up to date (retried while Elasticsearch is down; the outbox row waits)."""
     from .sync import process

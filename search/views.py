@@ -196,9 +196,16 @@ def firm_list(request):
     facets = [
         _facet("kind", _("Kind"), result["facets"]["kind"], values["kind"], _kind_label, path, text),
         _facet("city", _("City"), result["facets"]["city"], values["city"], city_label, path, text),
-        _facet("service", _("Services"), result["facets"]["service"], values["service"],
-               lambda code: service_labels.get(code, code), path, text),
-    ]  # fmt: skip
+        _facet(
+            "service",
+            _("Services"),
+            result["facets"]["service"],
+            values["service"],
+            lambda code: service_labels.get(code, code),
+            path,
+            text,
+        ),
+    ]
     distance = _distance_controls(cleaned)
     chips = _chips(facets)
     if distance["centre"]:
@@ -346,15 +353,36 @@ def ip_list(request):
     }
     path, text, values = reverse("ip-home"), cleaned.text, cleaned.values
     facets = [
-        _facet("type", IP_FIELDS["type"], result["facets"]["type"], values["type"], lambda k: IP_TYPES.get(k, k),
-               path, text),
-        _facet("deal_type", _("Offered for"), result["facets"]["deal_type"], values["deal_type"],
-               lambda k: DEAL_TYPES.get(k, k), path, text),
+        _facet(
+            "type",
+            IP_FIELDS["type"],
+            result["facets"]["type"],
+            values["type"],
+            lambda k: IP_TYPES.get(k, k),
+            path,
+            text,
+        ),
+        _facet(
+            "deal_type",
+            _("Offered for"),
+            result["facets"]["deal_type"],
+            values["deal_type"],
+            lambda k: DEAL_TYPES.get(k, k),
+            path,
+            text,
+        ),
         _facet("city", _("Owner's city"), result["facets"]["city"], values["city"], city_label, path, text),
-        _facet("kind", IP_FIELDS["kind"], result["facets"]["kind"], values["kind"], lambda k: IP_KINDS.get(k, k),
-               path, text),
+        _facet(
+            "kind",
+            IP_FIELDS["kind"],
+            result["facets"]["kind"],
+            values["kind"],
+            lambda k: IP_KINDS.get(k, k),
+            path,
+            text,
+        ),
         _facet("status", _("Legal status"), result["facets"]["status"], values["status"], _status_label, path, text),
-    ]  # fmt: skip
+    ]
     chips = _chips(facets)
     if values["ipc"]:
         chips.append({"title": _("IPC"), "label": values["ipc"].upper(), "url": forms.link(path, text, ipc=None)})

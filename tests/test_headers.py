@@ -82,8 +82,18 @@ def demo(db):
 def test_pages_have_a_strict_policy_and_no_inline_code(client, demo):
     listing = Listing.objects.filter(status="published").order_by("pk").first()
     patent = Patent.objects.order_by("pk").first()
-    public = ["/", "/ip/", "/market/", "/firms/", f"/market/{listing.pk}/", f"/ip/patents/{patent.pk}/",
-              "/statistics/", "/accounts/login/", "/api/docs/", "/no-such-page/"]  # fmt: skip
+    public = [
+        "/",
+        "/ip/",
+        "/market/",
+        "/firms/",
+        f"/market/{listing.pk}/",
+        f"/ip/patents/{patent.pk}/",
+        "/statistics/",
+        "/accounts/login/",
+        "/api/docs/",
+        "/no-such-page/",
+    ]
     signed_in = ["/financing/", "/financing/applications/new/", "/inbox/", f"/market/{listing.pk}/"]
     for path in public:
         response = client.get(path)
@@ -109,8 +119,13 @@ def test_the_swagger_ui_script_is_served_separately(client):
 
 def test_only_the_pay_step_may_load_stripe(client, demo):
     deal = Deal.objects.order_by("pk").first()
-    client.force_login(User.objects.get(username="enterprise1" if deal.buyer.memberships.filter(
-        user__username="enterprise1").exists() else "enterprise2"))  # fmt: skip
+    client.force_login(
+        User.objects.get(
+            username="enterprise1"
+            if deal.buyer.memberships.filter(user__username="enterprise1").exists()
+            else "enterprise2"
+        )
+    )
     response = client.get(f"/market/deals/{deal.pk}/")
     assert response.status_code == 200
     directives = policy(response)

@@ -33,8 +33,14 @@ class PartnerOrganisation(index.Indexed, models.Model):
     url = models.URLField(_("website"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("order"), default=100)
 
-    panels = [FieldPanel("name"), FieldPanel("name_en"), FieldPanel("kind"), FieldPanel("logo"), FieldPanel("url"),
-              FieldPanel("sort_order")]  # fmt: skip
+    panels = [
+        FieldPanel("name"),
+        FieldPanel("name_en"),
+        FieldPanel("kind"),
+        FieldPanel("logo"),
+        FieldPanel("url"),
+        FieldPanel("sort_order"),
+    ]
     search_fields = [index.SearchField("name"), index.SearchField("name_en"), index.AutocompleteField("name")]
 
     class Meta:

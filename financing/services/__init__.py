@@ -65,7 +65,20 @@ ACTION_SERVICES = {
 assert set(ACTION_SERVICES) == set(ACTIONS)
 
 __all__ = [
-    "ACTIONS", "ACTION_SERVICES", "allowed_actions", "days_past_due", "application_create", "application_update",
-    "collateral_check", "document_upload", "loans_check_overdue", "outstanding_principal", "pool_available",
-    "pool_snapshot", "pool_standing", "programme_create", "programme_update", "split_for",
-]  # fmt: skip
+    "ACTIONS",
+    "ACTION_SERVICES",
+    "allowed_actions",
+    "days_past_due",
+    "application_create",
+    "application_update",
+    "collateral_check",
+    "document_upload",
+    "loans_check_overdue",
+    "outstanding_principal",
+    "pool_available",
+    "pool_snapshot",
+    "pool_standing",
+    "programme_create",
+    "programme_update",
+    "split_for",
+]

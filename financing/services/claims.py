@@ -44,9 +44,12 @@ def application_submit_claim(*, application, by, note=""):
         refuse_if(guards.claim_deadline_refusal(app, timezone.localdate()))
         Claim.objects.update_or_create(
             application=app,
-            defaults={"outstanding_principal": outstanding_principal(app), "submitted_by": by,
-                      "submitted_at": timezone.now()},
-        )  # fmt: skip
+            defaults={
+                "outstanding_principal": outstanding_principal(app),
+                "submitted_by": by,
+                "submitted_at": timezone.now(),
+            },
+        )
         app.submit_claim()
     return app
 
@@ -58,8 +61,11 @@ def application_settle_claim(*, application, by, note=""):
         claim = Claim.objects.select_for_update().get(application=app)
         split = split_for(app, outstanding=claim.outstanding_principal)
         claim.loss_base, claim.fund_share, claim.insurer_share, claim.bank_share = (
-            split.loss_base, split.fund, split.insurer, split.bank,
-        )  # fmt: skip
+            split.loss_base,
+            split.fund,
+            split.insurer,
+            split.bank,
+        )
         claim.settled_by, claim.settled_at = by, timezone.now()
         claim.save()
         app.settle_claim()

@@ -19,8 +19,17 @@ ACTIONS = {
     "prescreen": [S.SUBMITTED],
     "return": [S.SUBMITTED, S.PRESCREENED, S.IP_VERIFIED, S.VALUED],
     "reject": [S.SUBMITTED, S.PRESCREENED, S.IP_VERIFIED, S.VALUED, S.BANK_APPROVED, S.INSURED, S.CLAIM_SUBMITTED],
-    "withdraw": [S.DRAFT, S.RETURNED, S.SUBMITTED, S.PRESCREENED, S.IP_VERIFIED, S.VALUED, S.BANK_APPROVED,
-                 S.INSURED, S.FUND_FILED],
+    "withdraw": [
+        S.DRAFT,
+        S.RETURNED,
+        S.SUBMITTED,
+        S.PRESCREENED,
+        S.IP_VERIFIED,
+        S.VALUED,
+        S.BANK_APPROVED,
+        S.INSURED,
+        S.FUND_FILED,
+    ],
     "verify_ip": [S.PRESCREENED],
     "value": [S.IP_VERIFIED],
     "bank_propose": [S.VALUED],
@@ -37,7 +46,7 @@ ACTIONS = {
     "record_recovery": [S.COMPENSATED, S.IN_RECOVERY],
     "close": [S.COMPENSATED, S.IN_RECOVERY, S.CLAIM_REJECTED],  # a rejected claim: the bank bears the loss
     "release_pledge": [S.CLOSED_REPAID],
-}  # fmt: skip
+}
 
 
 def allowed_actions(app: Application) -> list[str]:

@@ -13,9 +13,12 @@ from ..models import Application, CollateralAlert, Event, PoolSnapshot, Programm
 
 ZERO = Decimal("0")
 WATCHED = [
-    Application.State.PLEDGE_REGISTERED, Application.State.ACTIVE, Application.State.OVERDUE,
-    Application.State.DEFAULTED, Application.State.CLAIM_SUBMITTED,
-]  # fmt: skip
+    Application.State.PLEDGE_REGISTERED,
+    Application.State.ACTIVE,
+    Application.State.OVERDUE,
+    Application.State.DEFAULTED,
+    Application.State.CLAIM_SUBMITTED,
+]
 
 
 def _risks(asset, maturity: date | None, today: date) -> list[str]:
@@ -78,7 +81,8 @@ def pool_snapshot(*, today: date | None = None) -> int:
         PoolSnapshot.objects.update_or_create(
             programme=programme,
             on=today,
-            defaults={k: standing[k] for k in ("capacity", "exposure", "headroom", "claims_paid", "recovered",
-                                               "live_loans")},
-        )  # fmt: skip
+            defaults={
+                k: standing[k] for k in ("capacity", "exposure", "headroom", "claims_paid", "recovered", "live_loans")
+            },
+        )
     return Programme.objects.count()

@@ -82,10 +82,13 @@ def _penalty_as_of(app: Application, p: RepaymentPeriod, repayments, as_of: date
         if repayment.paid_on > as_of:
             break
         paid = sum(
-            (Decimal(a["interest"]) + Decimal(a["principal"])
-             for a in repayment.allocation.get("periods", []) if a["period"] == p.period),
+            (
+                Decimal(a["interest"]) + Decimal(a["principal"])
+                for a in repayment.allocation.get("periods", [])
+                if a["period"] == p.period
+            ),
             ZERO,
-        )  # fmt: skip
+        )
         if not paid or repayment.paid_on < p.due_date:
             continue
         total += stretch(owed, repayment.paid_on)
@@ -153,13 +156,17 @@ def application_record_repayment(*, application, by, amount, paid_on: date, note
             recorded_by=by,
             allocation={
                 "periods": [
-                    {"period": a.period, "penalty": str(a.penalty), "interest": str(a.interest),
-                     "principal": str(a.principal)}
+                    {
+                        "period": a.period,
+                        "penalty": str(a.penalty),
+                        "interest": str(a.interest),
+                        "principal": str(a.principal),
+                    }
                     for a in allocation.applied
                 ],
                 "early_principal": str(leftover),
             },
-        )  # fmt: skip
+        )
         remaining = list(app.periods.filter(settled_on=None).order_by("period"))
         if not remaining:
             app.repay_in_full()
@@ -178,14 +185,28 @@ def _prepay(app: Application, future, amount: Decimal, paid_on: date) -> None:
     if balance == ZERO:
         # Paid off: the first future period records the prepayment, nothing more is due.
         RepaymentPeriod.objects.create(
-            application=app, period=first.period, due_date=first.due_date, principal=amount, interest=ZERO,
-            payment=amount, balance=ZERO, paid_principal=amount, settled_on=paid_on,
-        )  # fmt: skip
+            application=app,
+            period=first.period,
+            due_date=first.due_date,
+            principal=amount,
+            interest=ZERO,
+            payment=amount,
+            balance=ZERO,
+            paid_principal=amount,
+            settled_on=paid_on,
+        )
         return
     RepaymentPeriod.objects.create(  # the prepayment itself, settled
-        application=app, period=first.period, due_date=paid_on, principal=amount, interest=ZERO, payment=amount,
-        balance=balance, paid_principal=amount, settled_on=paid_on,
-    )  # fmt: skip
+        application=app,
+        period=first.period,
+        due_date=paid_on,
+        principal=amount,
+        interest=ZERO,
+        payment=amount,
+        balance=balance,
+        paid_principal=amount,
+        settled_on=paid_on,
+    )
     RepaymentPeriod.objects.bulk_create(_make_periods(app, balance, count, start, first_number=first.period + 1))
 
 

@@ -99,35 +99,69 @@ EVENT_LABELS = {
 
 # Which side of an application takes each action (only those are shown to a person).
 SIDES = {
-    "submit": {"borrower"}, "withdraw": {"borrower"}, "sign_contract": {"borrower"},
-    "prescreen": {"platform"}, "verify_ip": {"platform"},
-    "return": {"platform", "bank"}, "reject": {"platform", "bank", "insurer", "fund"},
+    "submit": {"borrower"},
+    "withdraw": {"borrower"},
+    "sign_contract": {"borrower"},
+    "prescreen": {"platform"},
+    "verify_ip": {"platform"},
+    "return": {"platform", "bank"},
+    "reject": {"platform", "bank", "insurer", "fund"},
     "value": {"appraiser"},
-    "bank_propose": {"bank"}, "bank_approve": {"bank"}, "register_pledge": {"bank"}, "disburse": {"bank"},
-    "record_repayment": {"bank"}, "mark_default": {"bank"}, "submit_claim": {"bank"},
-    "record_recovery": {"bank"}, "release_pledge": {"bank"},
-    "underwrite": {"insurer"}, "fund_file": {"fund"},
-    "settle_claim": {"fund", "platform"}, "close": {"bank", "platform"},
-}  # fmt: skip
+    "bank_propose": {"bank"},
+    "bank_approve": {"bank"},
+    "register_pledge": {"bank"},
+    "disburse": {"bank"},
+    "record_repayment": {"bank"},
+    "mark_default": {"bank"},
+    "submit_claim": {"bank"},
+    "record_recovery": {"bank"},
+    "release_pledge": {"bank"},
+    "underwrite": {"insurer"},
+    "fund_file": {"fund"},
+    "settle_claim": {"fund", "platform"},
+    "close": {"bank", "platform"},
+}
 SIDE_EXITS = {"return", "reject", "withdraw"}  # shown only to those who may take them now
 
 # The main path of the state machine; the loss path replaces the repaid end once a loan is overdue.
-MAIN = [S.DRAFT, S.SUBMITTED, S.PRESCREENED, S.IP_VERIFIED, S.VALUED, S.BANK_APPROVED, S.INSURED, S.FUND_FILED,
-        S.CONTRACTED, S.PLEDGE_REGISTERED, S.ACTIVE]  # fmt: skip
+MAIN = [
+    S.DRAFT,
+    S.SUBMITTED,
+    S.PRESCREENED,
+    S.IP_VERIFIED,
+    S.VALUED,
+    S.BANK_APPROVED,
+    S.INSURED,
+    S.FUND_FILED,
+    S.CONTRACTED,
+    S.PLEDGE_REGISTERED,
+    S.ACTIVE,
+]
 REPAID_END = [S.CLOSED_REPAID, S.PLEDGE_RELEASED]
 LOSS_END = [S.OVERDUE, S.DEFAULTED, S.CLAIM_SUBMITTED, S.COMPENSATED, S.IN_RECOVERY, S.CLOSED_LOSS]
 EXITS = {S.RETURNED, S.REJECTED, S.WITHDRAWN, S.CLAIM_REJECTED}
 FINISHED = {S.PLEDGE_RELEASED, S.CLOSED_LOSS, S.REJECTED, S.WITHDRAWN, S.CLAIM_REJECTED}
 # Forward moves (side exits left out): what lies ahead of a state.
 FORWARD = {
-    S.DRAFT: [S.SUBMITTED], S.RETURNED: [S.SUBMITTED], S.SUBMITTED: [S.PRESCREENED],
-    S.PRESCREENED: [S.IP_VERIFIED], S.IP_VERIFIED: [S.VALUED], S.VALUED: [S.BANK_APPROVED],
-    S.BANK_APPROVED: [S.INSURED], S.INSURED: [S.FUND_FILED], S.FUND_FILED: [S.CONTRACTED],
-    S.CONTRACTED: [S.PLEDGE_REGISTERED], S.PLEDGE_REGISTERED: [S.ACTIVE],
-    S.ACTIVE: [S.OVERDUE, S.CLOSED_REPAID], S.OVERDUE: [S.ACTIVE, S.CLOSED_REPAID, S.DEFAULTED],
-    S.CLOSED_REPAID: [S.PLEDGE_RELEASED], S.DEFAULTED: [S.CLAIM_SUBMITTED], S.CLAIM_SUBMITTED: [S.COMPENSATED],
-    S.COMPENSATED: [S.IN_RECOVERY, S.CLOSED_LOSS], S.IN_RECOVERY: [S.CLOSED_LOSS],
-}  # fmt: skip
+    S.DRAFT: [S.SUBMITTED],
+    S.RETURNED: [S.SUBMITTED],
+    S.SUBMITTED: [S.PRESCREENED],
+    S.PRESCREENED: [S.IP_VERIFIED],
+    S.IP_VERIFIED: [S.VALUED],
+    S.VALUED: [S.BANK_APPROVED],
+    S.BANK_APPROVED: [S.INSURED],
+    S.INSURED: [S.FUND_FILED],
+    S.FUND_FILED: [S.CONTRACTED],
+    S.CONTRACTED: [S.PLEDGE_REGISTERED],
+    S.PLEDGE_REGISTERED: [S.ACTIVE],
+    S.ACTIVE: [S.OVERDUE, S.CLOSED_REPAID],
+    S.OVERDUE: [S.ACTIVE, S.CLOSED_REPAID, S.DEFAULTED],
+    S.CLOSED_REPAID: [S.PLEDGE_RELEASED],
+    S.DEFAULTED: [S.CLAIM_SUBMITTED],
+    S.CLAIM_SUBMITTED: [S.COMPENSATED],
+    S.COMPENSATED: [S.IN_RECOVERY, S.CLOSED_LOSS],
+    S.IN_RECOVERY: [S.CLOSED_LOSS],
+}
 
 
 def next_step(app: Application) -> str:

@@ -248,9 +248,17 @@ def _detail_context(request, app: Application, bound: dict) -> dict:
     for p in periods:
         p.display = {
             name: cny(getattr(p, name))
-            for name in ("payment", "principal", "interest", "balance", "paid_principal", "paid_interest", "penalty",
-                         "paid_penalty")
-        }  # fmt: skip
+            for name in (
+                "payment",
+                "principal",
+                "interest",
+                "balance",
+                "paid_principal",
+                "paid_interest",
+                "penalty",
+                "paid_penalty",
+            )
+        }
     ltv = ltv_figures(app)
     if ltv["valued"]:  # the guard's own figure, whatever the list pages show
         ltv["limit_amount"] = min(app.programme.max_principal.amount, guards.ltv_limit(app))

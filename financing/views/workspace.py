@@ -18,10 +18,13 @@ BANK_GROUPS = [  # what waits for the bank, in the order of the path
     ("register", gettext_lazy("To register the pledge"), [S.FUND_FILED, S.CONTRACTED]),
     ("disburse", gettext_lazy("To disburse"), [S.PLEDGE_REGISTERED]),
     ("repayments", gettext_lazy("Repayments"), [S.ACTIVE, S.OVERDUE]),
-    ("claims", gettext_lazy("Defaults, claims and recoveries"),
-     [S.DEFAULTED, S.CLAIM_SUBMITTED, S.COMPENSATED, S.IN_RECOVERY]),
+    (
+        "claims",
+        gettext_lazy("Defaults, claims and recoveries"),
+        [S.DEFAULTED, S.CLAIM_SUBMITTED, S.COMPENSATED, S.IN_RECOVERY],
+    ),
     ("release", gettext_lazy("Repaid: to release the pledge"), [S.CLOSED_REPAID]),
-]  # fmt: skip
+]
 AT_RISK_STATES = [S.PLEDGE_REGISTERED, S.ACTIVE, S.OVERDUE, S.DEFAULTED, S.CLAIM_SUBMITTED]
 CLAIM_STATES = [S.CLAIM_SUBMITTED, S.COMPENSATED, S.IN_RECOVERY, S.CLOSED_LOSS, S.CLAIM_REJECTED]
 

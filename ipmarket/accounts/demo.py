@@ -62,9 +62,19 @@ COUNTS = {
 
 # Where demo organisations are, by weight; the first five always get some of every kind.
 CITY_WEIGHTS = {
-    "成都": 35, "资阳": 20, "德阳": 10, "眉山": 10, "绵阳": 10,
-    "泸州": 3, "内江": 2, "遂宁": 2, "乐山": 2, "宜宾": 2, "南充": 2, "自贡": 2,
-}  # fmt: skip
+    "成都": 35,
+    "资阳": 20,
+    "德阳": 10,
+    "眉山": 10,
+    "绵阳": 10,
+    "泸州": 3,
+    "内江": 2,
+    "遂宁": 2,
+    "乐山": 2,
+    "宜宾": 2,
+    "南充": 2,
+    "自贡": 2,
+}
 
 # Administrative division codes (positions 3–8 of a credit code) and districts.
 DIVISIONS = {
@@ -84,29 +94,88 @@ DIVISIONS = {
 
 # (Chinese, English) word pools for names.
 WORDS = [
-    ("天府", "Tianfu"), ("蜀道", "Shudao"), ("锦江", "Jinjiang"), ("青城", "Qingcheng"), ("峨眉", "Emei"),
-    ("岷江", "Minjiang"), ("沱江", "Tuojiang"), ("嘉陵", "Jialing"), ("雁江", "Yanjiang"), ("巴蜀", "Bashu"),
-    ("金沙", "Jinsha"), ("龙泉", "Longquan"), ("剑门", "Jianmen"), ("文翁", "Wenweng"), ("玉垒", "Yulei"),
-    ("锦绣", "Jinxiu"), ("汇智", "Huizhi"), ("恒信", "Hengxin"), ("华瑞", "Huarui"), ("博远", "Boyuan"),
-    ("思源", "Siyuan"), ("鼎新", "Dingxin"), ("启明", "Qiming"), ("长青", "Changqing"), ("瑞丰", "Ruifeng"),
-    ("宏图", "Hongtu"), ("卓越", "Zhuoyue"), ("同创", "Tongchuang"), ("聚能", "Juneng"), ("明德", "Mingde"),
-    ("正和", "Zhenghe"), ("安泰", "Antai"), ("盛世", "Shengshi"), ("新桥", "Xinqiao"), ("东升", "Dongsheng"),
-    ("西岭", "Xiling"), ("九鼎", "Jiuding"), ("三星", "Sanxing"), ("蓉城", "Rongcheng"), ("川渝", "Chuanyu"),
-]  # fmt: skip
+    ("天府", "Tianfu"),
+    ("蜀道", "Shudao"),
+    ("锦江", "Jinjiang"),
+    ("青城", "Qingcheng"),
+    ("峨眉", "Emei"),
+    ("岷江", "Minjiang"),
+    ("沱江", "Tuojiang"),
+    ("嘉陵", "Jialing"),
+    ("雁江", "Yanjiang"),
+    ("巴蜀", "Bashu"),
+    ("金沙", "Jinsha"),
+    ("龙泉", "Longquan"),
+    ("剑门", "Jianmen"),
+    ("文翁", "Wenweng"),
+    ("玉垒", "Yulei"),
+    ("锦绣", "Jinxiu"),
+    ("汇智", "Huizhi"),
+    ("恒信", "Hengxin"),
+    ("华瑞", "Huarui"),
+    ("博远", "Boyuan"),
+    ("思源", "Siyuan"),
+    ("鼎新", "Dingxin"),
+    ("启明", "Qiming"),
+    ("长青", "Changqing"),
+    ("瑞丰", "Ruifeng"),
+    ("宏图", "Hongtu"),
+    ("卓越", "Zhuoyue"),
+    ("同创", "Tongchuang"),
+    ("聚能", "Juneng"),
+    ("明德", "Mingde"),
+    ("正和", "Zhenghe"),
+    ("安泰", "Antai"),
+    ("盛世", "Shengshi"),
+    ("新桥", "Xinqiao"),
+    ("东升", "Dongsheng"),
+    ("西岭", "Xiling"),
+    ("九鼎", "Jiuding"),
+    ("三星", "Sanxing"),
+    ("蓉城", "Rongcheng"),
+    ("川渝", "Chuanyu"),
+]
 INDUSTRIES = [
-    ("智能装备", "Intelligent Equipment"), ("新材料", "New Materials"), ("生物医药", "Biomedicine"),
-    ("电子信息", "Electronics"), ("汽车零部件", "Auto Parts"), ("食品", "Food"), ("农业科技", "Agritech"),
-    ("环保科技", "Environmental Technology"), ("新能源", "New Energy"), ("软件", "Software"),
-    ("精密机械", "Precision Machinery"), ("化工", "Chemicals"), ("医疗器械", "Medical Devices"),
-    ("轨道交通装备", "Rail Equipment"), ("航空科技", "Aviation Technology"), ("纺织", "Textiles"),
-    ("光电", "Optoelectronics"), ("数字科技", "Digital Technology"), ("建材", "Building Materials"),
+    ("智能装备", "Intelligent Equipment"),
+    ("新材料", "New Materials"),
+    ("生物医药", "Biomedicine"),
+    ("电子信息", "Electronics"),
+    ("汽车零部件", "Auto Parts"),
+    ("食品", "Food"),
+    ("农业科技", "Agritech"),
+    ("环保科技", "Environmental Technology"),
+    ("新能源", "New Energy"),
+    ("软件", "Software"),
+    ("精密机械", "Precision Machinery"),
+    ("化工", "Chemicals"),
+    ("医疗器械", "Medical Devices"),
+    ("轨道交通装备", "Rail Equipment"),
+    ("航空科技", "Aviation Technology"),
+    ("纺织", "Textiles"),
+    ("光电", "Optoelectronics"),
+    ("数字科技", "Digital Technology"),
+    ("建材", "Building Materials"),
     ("中药材", "Chinese Herbal Medicine"),
-]  # fmt: skip
-BANK_BRANDS = [("蜀商", "Shushang"), ("锦城", "Jincheng"), ("天府农商", "Tianfu Rural Commercial"),
-               ("川信", "Chuanxin"), ("西部", "Western")]  # fmt: skip
+]
+BANK_BRANDS = [
+    ("蜀商", "Shushang"),
+    ("锦城", "Jincheng"),
+    ("天府农商", "Tianfu Rural Commercial"),
+    ("川信", "Chuanxin"),
+    ("西部", "Western"),
+]
 ROADS = ["人民路", "建设路", "天府大道", "迎宾大道", "科技路", "创新大道", "滨江路", "工业大道", "学府路", "蜀都大道"]
-AREA_CODES = {"绵阳": "0816", "德阳": "0838", "泸州": "0830", "内江": "0832", "遂宁": "0825",
-              "乐山": "0833", "宜宾": "0831", "南充": "0817", "自贡": "0813"}  # fmt: skip
+AREA_CODES = {
+    "绵阳": "0816",
+    "德阳": "0838",
+    "泸州": "0830",
+    "内江": "0832",
+    "遂宁": "0825",
+    "乐山": "0833",
+    "宜宾": "0831",
+    "南充": "0817",
+    "自贡": "0813",
+}
 
 
 @dataclass(frozen=True)
@@ -121,23 +190,56 @@ class FixedOrg:
 
 # The organisations of the demo people (the README's demo people).
 FIXED = [
-    FixedOrg("enterprise_a", "资阳天府智能装备有限公司", "Ziyang Tianfu Intelligent Equipment Co., Ltd.",
-             Kind.ENTERPRISE, "资阳", "雁江区"),
-    FixedOrg("enterprise_b", "成都蜀锦新材料科技有限公司", "Chengdu Shujin New Materials Technology Co., Ltd.",
-             Kind.ENTERPRISE, "成都", "高新区"),
-    FixedOrg("bank_a", "蜀商银行股份有限公司资阳分行", "Shushang Bank Co., Ltd. Ziyang Branch",
-             Kind.BANK, "资阳", "雁江区"),
-    FixedOrg("bank_b", "锦城银行股份有限公司成都分行", "Jincheng Bank Co., Ltd. Chengdu Branch",
-             Kind.BANK, "成都", "锦江区"),
-    FixedOrg("insurer", "蜀安财产保险股份有限公司资阳中心支公司", "Shu'an Property Insurance Co., Ltd. Ziyang Branch",
-             Kind.INSURER, "资阳", "雁江区"),
-    FixedOrg("fund", "资阳市知识产权质押融资风险补偿资金", "Ziyang IP Pledge Financing Risk Compensation Fund",
-             Kind.RISK_FUND, "资阳", "雁江区"),
-    FixedOrg("appraiser", "四川天平资产评估有限公司", "Sichuan Tianping Asset Appraisal Co., Ltd.",
-             Kind.APPRAISER, "成都", "武侯区"),
-    FixedOrg("platform", "资阳市知识产权运营服务中心", "Ziyang IP Operation Service Centre",
-             Kind.PLATFORM, "资阳", "雁江区"),
-]  # fmt: skip
+    FixedOrg(
+        "enterprise_a",
+        "资阳天府智能装备有限公司",
+        "Ziyang Tianfu Intelligent Equipment Co., Ltd.",
+        Kind.ENTERPRISE,
+        "资阳",
+        "雁江区",
+    ),
+    FixedOrg(
+        "enterprise_b",
+        "成都蜀锦新材料科技有限公司",
+        "Chengdu Shujin New Materials Technology Co., Ltd.",
+        Kind.ENTERPRISE,
+        "成都",
+        "高新区",
+    ),
+    FixedOrg(
+        "bank_a", "蜀商银行股份有限公司资阳分行", "Shushang Bank Co., Ltd. Ziyang Branch", Kind.BANK, "资阳", "雁江区"
+    ),
+    FixedOrg(
+        "bank_b", "锦城银行股份有限公司成都分行", "Jincheng Bank Co., Ltd. Chengdu Branch", Kind.BANK, "成都", "锦江区"
+    ),
+    FixedOrg(
+        "insurer",
+        "蜀安财产保险股份有限公司资阳中心支公司",
+        "Shu'an Property Insurance Co., Ltd. Ziyang Branch",
+        Kind.INSURER,
+        "资阳",
+        "雁江区",
+    ),
+    FixedOrg(
+        "fund",
+        "资阳市知识产权质押融资风险补偿资金",
+        "Ziyang IP Pledge Financing Risk Compensation Fund",
+        Kind.RISK_FUND,
+        "资阳",
+        "雁江区",
+    ),
+    FixedOrg(
+        "appraiser",
+        "四川天平资产评估有限公司",
+        "Sichuan Tianping Asset Appraisal Co., Ltd.",
+        Kind.APPRAISER,
+        "成都",
+        "武侯区",
+    ),
+    FixedOrg(
+        "platform", "资阳市知识产权运营服务中心", "Ziyang IP Operation Service Centre", Kind.PLATFORM, "资阳", "雁江区"
+    ),
+]
 
 # username -> (fixed organisation key, role, display name)
 PEOPLE = {

@@ -239,11 +239,16 @@ def _refresh(model, field: str, value: str, **lookup) -> int:
         model.objects.filter(pk__in=[pk for pk, _old in chunk]).update(**{field: value}, updated_at=now)
         AssetEvent.objects.bulk_create(
             AssetEvent(
-                **{f"{asset_type}_id": pk}, field=field, before=old, after=value, at=now,
-                source=AssetEvent.Source.SYSTEM, reason=AssetEvent.Reason.NIGHTLY,
+                **{f"{asset_type}_id": pk},
+                field=field,
+                before=old,
+                after=value,
+                at=now,
+                source=AssetEvent.Source.SYSTEM,
+                reason=AssetEvent.Reason.NIGHTLY,
             )
             for pk, old in chunk
-        )  # fmt: skip
+        )
     return len(rows)
 
 
@@ -260,9 +265,12 @@ def assets_refresh_statuses(*, today: date | None = None) -> dict[str, int]:
         expiry_date__lte=today,
     )
     lapsed = _refresh(
-        Patent, "legal_status", Patent.LegalStatus.LAPSED,
-        legal_status="granted", annual_fee_paid_until__lt=today - rules.FEE_GRACE,
-    )  # fmt: skip
+        Patent,
+        "legal_status",
+        Patent.LegalStatus.LAPSED,
+        legal_status="granted",
+        annual_fee_paid_until__lt=today - rules.FEE_GRACE,
+    )
     tm_expired = _refresh(
         Trademark, "status", Trademark.Status.EXPIRED, status="registered", expiry_date__lt=today - rules.RENEWAL_GRACE
     )

@@ -102,15 +102,21 @@ def licence_refusal(asset, deal_type: str, territory: str, today: date, *, deal=
             if other_type in EXCLUSIVE_KINDS and overlap:
                 return GuardFailed(
                     "exclusive_licence_exists",
-                    _("An exclusive or sole licence of this asset for an overlapping territory is already granted "
-                      "or agreed (deal #%(deal)s).") % {"deal": other.pk},
-                )  # fmt: skip
+                    _(
+                        "An exclusive or sole licence of this asset for an overlapping territory is already granted "
+                        "or agreed (deal #%(deal)s)."
+                    )
+                    % {"deal": other.pk},
+                )
             if overlap:
                 return GuardFailed(
                     "licence_exists",
-                    _("Another licence of this asset in an overlapping territory is granted or agreed (deal "
-                      "#%(deal)s): an exclusive or sole licence would exclude it.") % {"deal": other.pk},
-                )  # fmt: skip
+                    _(
+                        "Another licence of this asset in an overlapping territory is granted or agreed (deal "
+                        "#%(deal)s): an exclusive or sole licence would exclude it."
+                    )
+                    % {"deal": other.pk},
+                )
         elif deal_type == DealType.ASSIGNMENT:
             if other.state in (Deal.State.ACCEPTED, Deal.State.PAID) and (
                 other_type in EXCLUSIVE_KINDS or other_type == DealType.ASSIGNMENT
@@ -123,9 +129,12 @@ def licence_refusal(asset, deal_type: str, territory: str, today: date, *, deal=
         elif other_type in EXCLUSIVE_KINDS and (overlap or deal_type == DealType.OPEN_LICENSE):
             return GuardFailed(
                 "exclusive_licence_exists",
-                _("An exclusive or sole licence of this asset for an overlapping territory is granted or agreed "
-                  "(deal #%(deal)s): no other licence.") % {"deal": other.pk},
-            )  # fmt: skip
+                _(
+                    "An exclusive or sole licence of this asset for an overlapping territory is granted or agreed "
+                    "(deal #%(deal)s): no other licence."
+                )
+                % {"deal": other.pk},
+            )
     return None
 
 
@@ -200,9 +209,12 @@ def publish_refusal(listing: Listing, today: date) -> GuardFailed | None:
             if territories_overlap(listing.territory, other.territory):
                 return GuardFailed(
                     "exclusive_listing_exists",
-                    _("Listing #%(listing)s already offers an exclusive or sole licence of this asset for an "
-                      "overlapping territory.") % {"listing": other.pk},
-                )  # fmt: skip
+                    _(
+                        "Listing #%(listing)s already offers an exclusive or sole licence of this asset for an "
+                        "overlapping territory."
+                    )
+                    % {"listing": other.pk},
+                )
     return refusal
 
 

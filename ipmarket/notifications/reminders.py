@@ -21,8 +21,12 @@ def _application_link(app_id: int) -> str:
 
 def _period_params(p) -> dict:
     owed = p.principal + p.interest + p.penalty - p.paid_principal - p.paid_interest - p.paid_penalty
-    return {"application": p.application_id, "period": p.period, "due_date": p.due_date.isoformat(),
-            "amount": f"{owed:,.2f}"}  # fmt: skip
+    return {
+        "application": p.application_id,
+        "period": p.period,
+        "due_date": p.due_date.isoformat(),
+        "amount": f"{owed:,.2f}",
+    }
 
 
 def repayments_due_notify(*, today: date | None = None) -> list[int]:
@@ -104,7 +108,7 @@ def annual_fees_due_notify(*, today: date | None = None) -> list[int]:
                 "number": p.application_number,
                 "title": p.title,
                 "due_date": p.annual_fee_paid_until.isoformat(),
-            },  # fmt: skip
+            },
             link=reverse("patent-detail", args=[p.pk]),
         )
         for p in patents.only("pk", "owner_id", "application_number", "title", "annual_fee_paid_until")
@@ -133,7 +137,7 @@ def trademark_renewals_notify(*, today: date | None = None) -> list[int]:
                 "number": t.registration_number,
                 "mark": t.mark_name,
                 "expiry_date": t.expiry_date.isoformat(),
-            },  # fmt: skip
+            },
             link=reverse("trademark-detail", args=[t.pk]),
         )
         for t in trademarks.only("pk", "owner_id", "registration_number", "mark_name", "expiry_date")

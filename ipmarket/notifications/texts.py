@@ -65,16 +65,24 @@ def _application(p):
 
 
 def _repayment_due(p):
-    values = {"application": p.get("application"), "period": p.get("period"), "amount": p.get("amount"),
-              "date": p.get("due_date")}  # fmt: skip
+    values = {
+        "application": p.get("application"),
+        "period": p.get("period"),
+        "amount": p.get("amount"),
+        "date": p.get("due_date"),
+    }
     title = _("Repayment due on %(date)s: loan application %(application)s") % values
     body = _("Instalment %(period)s, CNY %(amount)s, is due on %(date)s.") % values
     return title, body
 
 
 def _overdue(p):
-    values = {"application": p.get("application"), "period": p.get("period"), "amount": p.get("amount"),
-              "date": p.get("due_date")}  # fmt: skip
+    values = {
+        "application": p.get("application"),
+        "period": p.get("period"),
+        "amount": p.get("amount"),
+        "date": p.get("due_date"),
+    }
     title = _("Repayment overdue: loan application %(application)s") % values
     body = _("Instalment %(period)s, CNY %(amount)s, fell due on %(date)s and is not fully paid.") % values
     return title, body
@@ -107,8 +115,11 @@ def _renewal(p):
 
 
 def _collateral(p):
-    values = {"application": p.get("application"), "asset": p.get("asset", ""),
-              "reason": _collateral_reason(p.get("reason", ""))}  # fmt: skip
+    values = {
+        "application": p.get("application"),
+        "asset": p.get("asset", ""),
+        "reason": _collateral_reason(p.get("reason", "")),
+    }
     title = _("Collateral at risk: loan application %(application)s") % values
     body = _("%(asset)s: %(reason)s. Check the loan and its security.") % values
     return title, body

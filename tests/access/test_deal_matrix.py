@@ -34,10 +34,17 @@ def test_deal_action(world, action):
         "note": "access matrix",
     }
     cases = [
-        (role, "post", url, body, expect.market_action(
-            role, action, expect.DEAL_WHO, role in expect.DEAL_SEEN_BY, world.deal.state, DEAL_ACTIONS))
+        (
+            role,
+            "post",
+            url,
+            body,
+            expect.market_action(
+                role, action, expect.DEAL_WHO, role in expect.DEAL_SEEN_BY, world.deal.state, DEAL_ACTIONS
+            ),
+        )
         for role in ROLES
-    ]  # fmt: skip
+    ]
     failed = mismatches(world, cases)
     assert not failed, "\n".join(failed)
 

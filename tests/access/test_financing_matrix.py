@@ -33,11 +33,26 @@ BODIES = {
     "register_pledge": {"registration_number": "Y2026510000001"},
     "record_repayment": {"amount": "1000", "paid_on": str(today())},
     "record_recovery": {"amount": "1000"},
-    **{action: {"note": "access matrix"} for action in ("submit", "prescreen", "return", "reject", "withdraw",
-                                                         "verify_ip", "fund_file", "sign_contract", "disburse",
-                                                         "mark_default", "submit_claim", "settle_claim", "close",
-                                                         "release_pledge")},
-}  # fmt: skip
+    **{
+        action: {"note": "access matrix"}
+        for action in (
+            "submit",
+            "prescreen",
+            "return",
+            "reject",
+            "withdraw",
+            "verify_ip",
+            "fund_file",
+            "sign_contract",
+            "disburse",
+            "mark_default",
+            "submit_claim",
+            "settle_claim",
+            "close",
+            "release_pledge",
+        )
+    },
+}
 READS = ["", "schedule/", "events/", "documents/", "documents/{document}/"]
 
 
@@ -63,8 +78,10 @@ def callers(action: str, world) -> list[str]:
 @pytest.mark.parametrize("action", list(ACTIONS))
 def test_action(world, action):
     url = f"{APPS}{world.app.pk}/actions/{action}/"
-    cases = [(role, "post", url, BODIES[action], expect.financing_action(role, action, world))
-             for role in callers(action, world)]  # fmt: skip
+    cases = [
+        (role, "post", url, BODIES[action], expect.financing_action(role, action, world))
+        for role in callers(action, world)
+    ]
     failed = mismatches(world, cases)
     assert not failed, "\n".join(failed)
 

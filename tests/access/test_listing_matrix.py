@@ -30,11 +30,22 @@ def test_the_tables_name_every_action():
 def test_listing_action(world, action):
     url = f"{LISTINGS}{world.listing.pk}/actions/{action}/"
     cases = [
-        (role, "post", url, {"note": "access matrix"}, expect.market_action(
-            role, action, expect.LISTING_WHO, expect.sees_listing(role, world.listing), world.listing.status,
-            LISTING_ACTIONS))
+        (
+            role,
+            "post",
+            url,
+            {"note": "access matrix"},
+            expect.market_action(
+                role,
+                action,
+                expect.LISTING_WHO,
+                expect.sees_listing(role, world.listing),
+                world.listing.status,
+                LISTING_ACTIONS,
+            ),
+        )
         for role in ROLES
-    ]  # fmt: skip
+    ]
     failed = mismatches(world, cases)
     assert not failed, "\n".join(failed)
 

@@ -109,10 +109,17 @@ def build_application(name: str) -> SimpleNamespace:
         slug="ziyang-ip-pledge", name="资阳市知识产权质押融资风险补偿", risk_fund=orgs.fund, eligible_cities=["资阳"]
     )
     app = financing.application_create(
-        by=p.owner, programme=programme, assets=[PatentFactory(owner=orgs.enterprise_a)],
-        principal=Decimal("3000000"), annual_rate=Decimal("0.045"), term_months=12, method="equal_principal",
-        lender=orgs.bank_a, insurer=orgs.insurer, appraiser=orgs.appraiser,
-    )  # fmt: skip
+        by=p.owner,
+        programme=programme,
+        assets=[PatentFactory(owner=orgs.enterprise_a)],
+        principal=Decimal("3000000"),
+        annual_rate=Decimal("0.045"),
+        term_months=12,
+        method="equal_principal",
+        lender=orgs.bank_a,
+        insurer=orgs.insurer,
+        appraiser=orgs.appraiser,
+    )
     document = financing.document_upload(
         application=app, by=p.owner, kind="identity", upload=upload(name="营业执照.pdf")
     )

@@ -10,8 +10,31 @@ from rest_framework import serializers
 from ipmarket.api.decimals import decimal_pattern
 from tests.factories import ListingFactory, OrganisationFactory, UserFactory
 
-SAMPLES = ["", "0", "-0", "00", "0.0", ".5", "5.", "-5", "0.01", "0.001", "1", "1.0", "1.00001", "0.99999", "0.123456",
-           "12", "123", "999999999999.99", "1000000000000", "00000000000001.5", "abc", "1.2.3", "-.5"]  # fmt: skip
+SAMPLES = [
+    "",
+    "0",
+    "-0",
+    "00",
+    "0.0",
+    ".5",
+    "5.",
+    "-5",
+    "0.01",
+    "0.001",
+    "1",
+    "1.0",
+    "1.00001",
+    "0.99999",
+    "0.123456",
+    "12",
+    "123",
+    "999999999999.99",
+    "1000000000000",
+    "00000000000001.5",
+    "abc",
+    "1.2.3",
+    "-.5",
+]
 
 
 @pytest.mark.parametrize(

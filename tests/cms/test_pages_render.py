@@ -61,10 +61,16 @@ def test_home_figures_are_live_counts_until_the_statistics_job_has_run(client, s
 
     snapshot = {
         "computed_at": timezone.now(),
-        "organisations": 1234, "invention_patents": 567, "valid_trademarks": 89, "published_listings": 10,
-        "deals_completed": 3, "applications": 7, "loans_disbursed": Decimal("5000000"), "loans_disbursed_count": 2,
+        "organisations": 1234,
+        "invention_patents": 567,
+        "valid_trademarks": 89,
+        "published_listings": 10,
+        "deals_completed": 3,
+        "applications": 7,
+        "loans_disbursed": Decimal("5000000"),
+        "loans_disbursed_count": 2,
         "programmes": [],
-    }  # fmt: skip
+    }
     monkeypatch.setattr(stats, "latest_figures", lambda: snapshot)
     html = html_of(client, "/")
     assert "<dd>1234</dd>" in html and "<dd>567</dd>" in html and "<dd>2</dd>" in html

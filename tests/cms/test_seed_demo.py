@@ -73,8 +73,13 @@ def cms_counts():
 
     from cms.models import PartnerOrganisation, SiteSettings
 
-    return (Page.objects.count(), Revision.objects.count(), Locale.objects.count(),
-            PartnerOrganisation.objects.count(), SiteSettings.objects.count())  # fmt: skip
+    return (
+        Page.objects.count(),
+        Revision.objects.count(),
+        Locale.objects.count(),
+        PartnerOrganisation.objects.count(),
+        SiteSettings.objects.count(),
+    )
 
 
 def test_second_run_adds_nothing_and_scale_adds_more(seeded):

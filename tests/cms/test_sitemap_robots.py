@@ -19,7 +19,7 @@ def test_sitemap_lists_the_pages_and_the_public_areas(client, site_pages):
         "/ip/",
         "/market/",
     ):
-        assert f"{path}</loc>" in xml, path  # fmt: skip
+        assert f"{path}</loc>" in xml, path
     assert xml.count("/pledge-financing-guide/</loc>") == 1  # the English translation shares the URL
     assert "/financing/</loc>" not in xml
 

@@ -23,8 +23,9 @@ def site(live_server):
     cache.clear()
     seed_programme(OrganisationFactory(kind="risk_fund", name="资阳市知识产权质押融资风险补偿资金"))
     demo.seed_pages()
-    firm = OrganisationFactory(name="资阳晨光精密机械有限公司", name_en="Ziyang Chenguang Precision Machinery",
-                               kind="enterprise")  # fmt: skip
+    firm = OrganisationFactory(
+        name="资阳晨光精密机械有限公司", name_en="Ziyang Chenguang Precision Machinery", kind="enterprise"
+    )
     patent = PatentFactory(owner=firm, title="一种数控机床主轴热变形补偿装置")
     listing = ListingFactory(patent=patent, price=Money("650000", "CNY"))
     for kind in indexes.KINDS:
@@ -86,8 +87,15 @@ def test_home_news_guide_firm_and_listing_in_chinese_then_english(page, site):
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
 
-CMS_PAGES = ["/", "/news/", "/news/ziyang-ip-pledge-risk-compensation/", "/ziyang-ip-pledge/",
-             "/pledge-financing-guide/", "/open-licensing-guide/", "/faq/"]  # fmt: skip
+CMS_PAGES = [
+    "/",
+    "/news/",
+    "/news/ziyang-ip-pledge-risk-compensation/",
+    "/ziyang-ip-pledge/",
+    "/pledge-financing-guide/",
+    "/open-licensing-guide/",
+    "/faq/",
+]
 
 
 def test_cms_pages_fit_a_phone_and_pass_axe(browser, site):

@@ -125,15 +125,24 @@ def test_one_application_from_draft_to_active_through_every_party(browser, site)
     act("enterprise1", "Submit the application", "The application is submitted")
     act("platform1", "Pass the pre-screening", "Pre-screening passed")
     act("platform1", "Confirm the IP against CNIPA's register", "The pledged IP is verified")
-    act("appraiser1", "Record the valuation", "The valuation is recorded",
-        {"Appraised value (CNY)": "8000000"}, before=upload_report)  # fmt: skip
+    act(
+        "appraiser1",
+        "Record the valuation",
+        "The valuation is recorded",
+        {"Appraised value (CNY)": "8000000"},
+        before=upload_report,
+    )
     act("bank_officer1", "Propose the loan", "The proposal is recorded")
     act("bank_approver1", "Approve the loan", "The loan is approved")
     act("insurer1", "Underwrite the loan", "The loan is insured", {"Premium rate (% a year)": "1.5"})
     act("fund1", "File the loan against the pool", "The loan is filed against the pool")
     act("enterprise1", "Sign the contract", "The contract is signed")
-    act("bank_officer1", "Record the pledge registration", "The pledge registration is recorded",
-        {"CNIPA pledge registration number": f"Y2026510{draft.pk:06d}"})  # fmt: skip
+    act(
+        "bank_officer1",
+        "Record the pledge registration",
+        "The pledge registration is recorded",
+        {"CNIPA pledge registration number": f"Y2026510{draft.pk:06d}"},
+    )
     act("bank_officer1", "Disburse the loan", "The loan is disbursed")
 
     loan = Application.objects.get(pk=draft.pk)

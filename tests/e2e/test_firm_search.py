@@ -18,15 +18,32 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def site(live_server):
     """A few firms, indexed; English chosen with the switch's cookie. The indexes are dropped after."""
     firms = {
-        "agency": OrganisationFactory(name="资阳天府专利代理事务所", name_en="Ziyang Tianfu Patent Agency",
-                                      kind="patent_agency", latitude="30.1300", longitude="104.6300"),
-        "maker": OrganisationFactory(name="天府智能装备有限公司", name_en="Tianfu Smart Equipment",
-                                     kind="enterprise", city="成都", latitude="30.5728", longitude="104.0668"),
+        "agency": OrganisationFactory(
+            name="资阳天府专利代理事务所",
+            name_en="Ziyang Tianfu Patent Agency",
+            kind="patent_agency",
+            latitude="30.1300",
+            longitude="104.6300",
+        ),
+        "maker": OrganisationFactory(
+            name="天府智能装备有限公司",
+            name_en="Tianfu Smart Equipment",
+            kind="enterprise",
+            city="成都",
+            latitude="30.5728",
+            longitude="104.0668",
+        ),
         "bank": OrganisationFactory(name="蜀商银行资阳分行", name_en="Shushang Bank Ziyang Branch", kind="bank"),
-        "bank2": OrganisationFactory(name="德阳农商银行", name_en="Deyang Rural Bank", kind="bank", city="德阳",
-                                     latitude="31.1270", longitude="104.3980"),
+        "bank2": OrganisationFactory(
+            name="德阳农商银行",
+            name_en="Deyang Rural Bank",
+            kind="bank",
+            city="德阳",
+            latitude="31.1270",
+            longitude="104.3980",
+        ),
         "law": OrganisationFactory(name="资阳雁江律师事务所", name_en="Ziyang Yanjiang Law Firm", kind="law_firm"),
-    }  # fmt: skip
+    }
     for kind in indexes.KINDS:
         indexes.rebuild(kind)
     yield live_server.url, firms

@@ -26,9 +26,18 @@ JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xf
 
 # The order of the happy path; make_app stops at the state asked for.
 PATH = [
-    "draft", "submitted", "prescreened", "ip_verified", "valued", "bank_approved", "insured", "fund_filed",
-    "contracted", "pledge_registered", "active",
-]  # fmt: skip
+    "draft",
+    "submitted",
+    "prescreened",
+    "ip_verified",
+    "valued",
+    "bank_approved",
+    "insured",
+    "fund_filed",
+    "contracted",
+    "pledge_registered",
+    "active",
+]
 
 
 def today():
@@ -194,8 +203,16 @@ def make_app(parties, programme):
     by the bank's officer), premium_rate, policy_limit, registration_number."""
     steps = Steps(parties)
 
-    def make(state="draft", *, assets=None, principal="3000000", annual_rate="0.045", term_months=12,
-             method="equal_principal", **options):  # fmt: skip
+    def make(
+        state="draft",
+        *,
+        assets=None,
+        principal="3000000",
+        annual_rate="0.045",
+        term_months=12,
+        method="equal_principal",
+        **options,
+    ):
         fields = {k: options.pop(k) for k in ("purpose",) if k in options}
         app = services.application_create(
             by=parties.owner,

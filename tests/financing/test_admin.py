@@ -32,8 +32,7 @@ def platform_admin(db):
     return admin_person(OrganisationFactory(kind="platform"))
 
 
-def test_platform_staff_see_applications_past_submission_but_no_enterprises_draft(client, platform_admin,
-                                                                                  make_app):  # fmt: skip
+def test_platform_staff_see_applications_past_submission_but_no_enterprises_draft(client, platform_admin, make_app):
     draft, submitted = make_app("draft"), make_app("submitted")
     client.force_login(platform_admin)
     listing = client.get(APPLICATIONS).content.decode()
@@ -92,8 +91,11 @@ def test_the_programme_edit_screen_refuses_settings_outside_the_rules(client, pl
         assert response.status_code == 200, changes  # the form again, with the error
         assert error in response.content.decode(), changes
     stored = Programme.objects.get(pk=programme.pk)
-    assert (str(stored.fund_ratio), str(stored.pool_leverage), stored.insurer_policy_limit) == ("0.40000", "10.00",
-                                                                                                None)  # fmt: skip
+    assert (str(stored.fund_ratio), str(stored.pool_leverage), stored.insurer_policy_limit) == (
+        "0.40000",
+        "10.00",
+        None,
+    )
     response = client.post(url, programme_form(programme, pool_leverage="8", insurer_policy_limit_0="600000"))
     assert response.status_code == 302
     stored = Programme.objects.get(pk=programme.pk)

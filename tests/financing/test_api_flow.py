@@ -70,10 +70,15 @@ def test_happy_path_from_draft_to_pledge_released(api, parties, programme):
     assert valued["ltv_limit"] == "5000000.00"  # an invention patent: 25 %
 
     proposed = _ok(
-        act(api, p.officer, pk, "bank_propose", {"principal": {"amount": "5000000.00", "currency": "CNY"},
-                                                 "annual_rate": "0.045"}),
+        act(
+            api,
+            p.officer,
+            pk,
+            "bank_propose",
+            {"principal": {"amount": "5000000.00", "currency": "CNY"}, "annual_rate": "0.045"},
+        ),
         "valued",
-    )  # fmt: skip
+    )
     assert proposed["proposed_principal"]["amount"] == "5000000.00"
     terms = {"principal": {"amount": "5000000.00", "currency": "CNY"}, "annual_rate": "0.045"}  # as proposed
     approved = _ok(act(api, p.approver, pk, "bank_approve", terms), "bank_approved")
@@ -86,8 +91,9 @@ def test_happy_path_from_draft_to_pledge_released(api, parties, programme):
 
     api.force_authenticate(None)
     assert api.get(patent_url).json()["pledged"] is False
-    registered = _ok(act(api, p.officer, pk, "register_pledge", {"registration_number": "Y2026510000123"}),
-                     "pledge_registered")  # fmt: skip
+    registered = _ok(
+        act(api, p.officer, pk, "register_pledge", {"registration_number": "Y2026510000123"}), "pledge_registered"
+    )
     assert registered["registration_number"] == "Y2026510000123"
     api.force_authenticate(None)
     assert api.get(patent_url).json()["pledged"] is True
@@ -108,12 +114,16 @@ def test_happy_path_from_draft_to_pledge_released(api, parties, programme):
     shift_loan(fresh(pk), today() - relativedelta(months=12))
     schedule = api.get(f"{APPS}{pk}/schedule/").json()
     for row in schedule[:-1]:
-        body = _ok(act(api, p.officer, pk, "record_repayment", {"amount": row["payment"], "paid_on": row["due_date"]}),
-                   "active")  # fmt: skip
+        body = _ok(
+            act(api, p.officer, pk, "record_repayment", {"amount": row["payment"], "paid_on": row["due_date"]}),
+            "active",
+        )
     assert body["outstanding_principal"] == schedule[-1]["principal"]
     last = schedule[-1]
-    _ok(act(api, p.officer, pk, "record_repayment", {"amount": last["payment"], "paid_on": last["due_date"]}),
-        "closed_repaid")  # fmt: skip
+    _ok(
+        act(api, p.officer, pk, "record_repayment", {"amount": last["payment"], "paid_on": last["due_date"]}),
+        "closed_repaid",
+    )
     api.force_authenticate(p.owner)
     paid = api.get(f"{APPS}{pk}/schedule/").json()
     assert all(row["settled_on"] == row["due_date"] and row["penalty"] == "0.00" for row in paid)
@@ -150,9 +160,20 @@ def test_happy_path_from_draft_to_pledge_released(api, parties, programme):
         assert after["at"] >= before["at"]
     assert events[2]["note"] == "材料齐全"
     assert [e["to_state"] for e in events if e["from_state"] != e["to_state"]] == [
-        "draft", "submitted", "prescreened", "ip_verified", "valued", "bank_approved", "insured", "fund_filed",
-        "contracted", "pledge_registered", "active", "closed_repaid", "pledge_released",
-    ]  # fmt: skip
+        "draft",
+        "submitted",
+        "prescreened",
+        "ip_verified",
+        "valued",
+        "bank_approved",
+        "insured",
+        "fund_filed",
+        "contracted",
+        "pledge_registered",
+        "active",
+        "closed_repaid",
+        "pledge_released",
+    ]
 
 
 def test_valuation_report_uploaded_separately_then_valued(api, parties, make_app):

@@ -88,8 +88,7 @@ def test_recoveries_are_paid_back_in_proportion_to_what_each_bore(api, parties, 
     response = act(api, parties.officer, app, "record_recovery", {"amount": "300000"})
     assert response.json()["state"] == "in_recovery"
     first = Recovery.objects.get(application=app)
-    assert (first.fund_part, first.insurer_part, first.bank_part) == (D("100000.00"), D("120000.00"),
-                                                                      D("80000.00"))  # fmt: skip
+    assert (first.fund_part, first.insurer_part, first.bank_part) == (D("100000.00"), D("120000.00"), D("80000.00"))
     for amount in ("0.01", "33333.33", "0.02", "1234567.89"):
         assert act(api, parties.officer, app, "record_recovery", {"amount": amount}).status_code == 200
     recoveries = list(Recovery.objects.filter(application=app))
@@ -98,12 +97,18 @@ def test_recoveries_are_paid_back_in_proportion_to_what_each_bore(api, parties, 
         assert min(r.fund_part, r.insurer_part, r.bank_part) >= 0
     total = sum(r.amount for r in recoveries)
     split = money.loss_split(
-        outstanding_principal=D("3000000"), net_recovery=total, fund_ratio=D("0.4"), insurer_ratio=D("0.4"),
-        fund_cap=D("1000000"), pool_headroom=D("5000000"),
-    )  # fmt: skip
-    assert (sum(r.fund_part for r in recoveries), sum(r.insurer_part for r in recoveries),
-            sum(r.bank_part for r in recoveries)) == (split.recovery_fund, split.recovery_insurer,
-                                                      split.recovery_bank)  # fmt: skip
+        outstanding_principal=D("3000000"),
+        net_recovery=total,
+        fund_ratio=D("0.4"),
+        insurer_ratio=D("0.4"),
+        fund_cap=D("1000000"),
+        pool_headroom=D("5000000"),
+    )
+    assert (
+        sum(r.fund_part for r in recoveries),
+        sum(r.insurer_part for r in recoveries),
+        sum(r.bank_part for r in recoveries),
+    ) == (split.recovery_fund, split.recovery_insurer, split.recovery_bank)
 
 
 def test_recoveries_beyond_the_loss_are_refused(api, parties, defaulted):
@@ -155,8 +160,12 @@ def test_the_fund_may_reject_a_claim_and_nobody_is_paid(api, parties, defaulted)
 
 def _listing(api, person, patent, deal_type="assignment", seller=None, **extra):
     api.force_authenticate(person)
-    body = {"asset": {"type": "patent", "id": patent.pk}, "deal_type": deal_type,
-            "price": {"amount": "2000000.00", "currency": "CNY"}, **extra}  # fmt: skip
+    body = {
+        "asset": {"type": "patent", "id": patent.pk},
+        "deal_type": deal_type,
+        "price": {"amount": "2000000.00", "currency": "CNY"},
+        **extra,
+    }
     if seller is not None:
         body["seller"] = seller.pk
     response = api.post(LISTINGS, body, format="json")
@@ -176,10 +185,14 @@ def test_after_a_default_the_pledgee_bank_sells_the_pledge_and_the_buyer_owns_it
     # Not the owner (no consent), not another bank, not a licence.
     refused(_listing(api, parties.owner, patent), "pledged_without_consent")
     refused(_listing(api, outsiders.bank, patent, seller=outsiders.bank.memberships.get().organisation), "not_owner")
-    refused(_listing(api, parties.officer, patent, "exclusive_license", seller=parties.bank, term_months=36),
-            "enforcement_sale_only")  # fmt: skip
-    refused(_listing(api, parties.officer, patent, "non_exclusive_license", seller=parties.bank, term_months=36),
-            "enforcement_sale_only")  # fmt: skip
+    refused(
+        _listing(api, parties.officer, patent, "exclusive_license", seller=parties.bank, term_months=36),
+        "enforcement_sale_only",
+    )
+    refused(
+        _listing(api, parties.officer, patent, "non_exclusive_license", seller=parties.bank, term_months=36),
+        "enforcement_sale_only",
+    )
     published = _listing(api, parties.officer, patent, seller=parties.bank)
     assert published.status_code == 200, published.json()
     listing = published.json()

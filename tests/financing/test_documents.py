@@ -23,9 +23,13 @@ def post(api, person, app, content, name, kind="other", **fields):
 
 @pytest.mark.parametrize(
     ("content", "name", "content_type"),
-    [(PDF, "合同.pdf", "application/pdf"), (JPEG, "身份证.jpg", "image/jpeg"), (PNG, "scan.png", "image/png"),
-     (PNG, "looks-like.pdf", "image/png")],
-)  # fmt: skip
+    [
+        (PDF, "合同.pdf", "application/pdf"),
+        (JPEG, "身份证.jpg", "image/jpeg"),
+        (PNG, "scan.png", "image/png"),
+        (PNG, "looks-like.pdf", "image/png"),
+    ],
+)
 def test_pdf_jpeg_and_png_are_recognised_by_their_content(api, parties, make_app, content, name, content_type):
     app = make_app("submitted")
     response = post(api, parties.owner, app, content, name, kind="identity")
@@ -83,8 +87,14 @@ def test_parties_download_with_safe_headers_and_others_get_404(api, parties, out
     body = post(api, parties.owner, app, PNG, "scan.pdf").json()
     url = body["download"]
     assert url == f"{APPS}{app.pk}/documents/{body['id']}/"
-    for person in (parties.owner, parties.officer, parties.underwriter, parties.valuer, parties.fund_person,
-                   parties.platform):  # fmt: skip
+    for person in (
+        parties.owner,
+        parties.officer,
+        parties.underwriter,
+        parties.valuer,
+        parties.fund_person,
+        parties.platform,
+    ):
         api.force_authenticate(person)
         response = api.get(url)
         assert response.status_code == 200, person

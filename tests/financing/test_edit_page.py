@@ -61,8 +61,11 @@ def test_the_borrower_changes_a_draft(en, parties, make_app):
     assert response.status_code == 302 and response["Location"] == f"/financing/applications/{app.pk}/"
     app = fresh(app)
     assert (app.principal.amount, app.annual_rate, app.term_months, app.purpose) == (
-        Decimal("2500000.00"), Decimal("0.042"), 10, "采购设备"
-    )  # fmt: skip
+        Decimal("2500000.00"),
+        Decimal("0.042"),
+        10,
+        "采购设备",
+    )
     assert {item.patent_id for item in app.assets.all()} == {second.pk} | {
         int(key.split(":")[1]) for key in form_data(app)["assets"]
     }

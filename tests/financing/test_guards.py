@@ -38,10 +38,17 @@ def test_submit_refuses_terms_beyond_the_programme(api, parties, programme, make
     # A draft beyond the limits is refused when it is made ...
     api.force_authenticate(parties.owner)
     payload = {
-        "programme": programme.pk, "principal": "3000000", "annual_rate": "0.045", "term_months": 12,
-        "method": "equal_principal", "assets": [{"type": "patent", "id": PatentFactory(owner=parties.borrower).pk}],
-        "lender": parties.bank.pk, "insurer": parties.insurer.pk, "appraiser": parties.appraiser.pk, **fields,
-    }  # fmt: skip
+        "programme": programme.pk,
+        "principal": "3000000",
+        "annual_rate": "0.045",
+        "term_months": 12,
+        "method": "equal_principal",
+        "assets": [{"type": "patent", "id": PatentFactory(owner=parties.borrower).pk}],
+        "lender": parties.bank.pk,
+        "insurer": parties.insurer.pk,
+        "appraiser": parties.appraiser.pk,
+        **fields,
+    }
     response = api.post(APPS, payload, format="json")
     assert (response.status_code, response.json()["code"]) == (400, code)
     # ... and when it is submitted after the programme's settings changed under it.
@@ -102,11 +109,19 @@ def test_create_refuses_someone_elses_asset(api, parties, programme):
     api.force_authenticate(parties.owner)
     response = api.post(
         APPS,
-        {"programme": programme.slug, "principal": "1000000", "annual_rate": "0.04", "term_months": 12,
-         "method": "equal_instalment", "assets": [{"type": "patent", "id": stranger.pk}], "lender": parties.bank.pk,
-         "insurer": parties.insurer.pk, "appraiser": parties.appraiser.pk},
+        {
+            "programme": programme.slug,
+            "principal": "1000000",
+            "annual_rate": "0.04",
+            "term_months": 12,
+            "method": "equal_instalment",
+            "assets": [{"type": "patent", "id": stranger.pk}],
+            "lender": parties.bank.pk,
+            "insurer": parties.insurer.pk,
+            "appraiser": parties.appraiser.pk,
+        },
         format="json",
-    )  # fmt: skip
+    )
     refused(response, "not_owner")
     assert not Application.objects.exists()
 
@@ -126,8 +141,11 @@ def _already_pledged(owner):
 
 def _expires_before_maturity(owner):
     # An invention filed 19½ years ago ends in six months, before a 12-month loan matures.
-    return PatentFactory(owner=owner, filing_date=today() - relativedelta(years=19, months=6),
-                         grant_date=today() - relativedelta(years=15))  # fmt: skip
+    return PatentFactory(
+        owner=owner,
+        filing_date=today() - relativedelta(years=19, months=6),
+        grant_date=today() - relativedelta(years=15),
+    )
 
 
 def _co_owned(owner):
@@ -139,7 +157,7 @@ def _co_owned(owner):
 VERIFY_CASES = {
     "asset_not_granted": lambda o: PatentFactory(
         owner=o, legal_status="pending", grant_date=None, annual_fee_paid_until=None
-    ),  # fmt: skip
+    ),
     "asset_not_registered": lambda o: TrademarkFactory(owner=o, status="pending"),
     "asset_lapsed": _lapsed_fees,
     "asset_invalidated": lambda o: PatentFactory(owner=o, legal_status="invalidated"),
@@ -240,8 +258,10 @@ def test_value_by_anyone_but_the_named_appraiser_is_refused(api, parties, outsid
 def test_a_second_valuation_replaces_the_first_per_asset_values(api, parties, make_app):
     """Returned after valuation and valued again in total only: the limit follows the new value."""
     a, b = PatentFactory(owner=parties.borrower), PatentFactory(owner=parties.borrower)
-    values = [{"type": "patent", "id": a.pk, "appraised_value": "6000000"},
-              {"type": "patent", "id": b.pk, "appraised_value": "4000000"}]  # fmt: skip
+    values = [
+        {"type": "patent", "id": a.pk, "appraised_value": "6000000"},
+        {"type": "patent", "id": b.pk, "appraised_value": "4000000"},
+    ]
     app = make_app("valued", assets=[a, b], appraised_value="10000000", asset_values=values)
     services.application_return(application=app, by=parties.officer)
     services.application_submit(application=app, by=parties.owner)
@@ -251,8 +271,10 @@ def test_a_second_valuation_replaces_the_first_per_asset_values(api, parties, ma
     app = fresh(app)
     api.force_authenticate(parties.officer)
     assert api.get(f"{APPS}{app.pk}/").json()["ltv_limit"] == "500000.00"  # 25 % of 2,000,000
-    refused(act(api, parties.officer, app, "bank_propose", {"principal": "500000.01", "annual_rate": "0.04"}),
-            "principal_above_ltv")  # fmt: skip
+    refused(
+        act(api, parties.officer, app, "bank_propose", {"principal": "500000.01", "annual_rate": "0.04"}),
+        "principal_above_ltv",
+    )
 
 
 # --- bank_propose / bank_approve --------------------------------------------------------------------------
@@ -284,8 +306,13 @@ def test_ltv_per_asset_with_the_cap_of_each_kind(api, parties, make_app):
         {"type": "patent", "id": des.pk, "appraised_value": "1000000"},  # 15 % → 150,000
         {"type": "trademark", "id": mark.pk, "appraised_value": "1000000"},  # 50 % → 500,000
     ]
-    app = make_app("valued", assets=[invention, utility, des, mark], principal="1950000", appraised_value="8000000",
-                   asset_values=values)  # fmt: skip
+    app = make_app(
+        "valued",
+        assets=[invention, utility, des, mark],
+        principal="1950000",
+        appraised_value="8000000",
+        asset_values=values,
+    )
     api.force_authenticate(parties.officer)
     assert api.get(f"{APPS}{app.pk}/").json()["ltv_limit"] == "1950000.00"
     refused(_propose(api, parties, app, "1950000.01"), "principal_above_ltv")
@@ -305,8 +332,10 @@ def test_per_asset_values_must_add_up_to_the_total(api, parties, make_app):
     services.document_upload(
         application=app, by=parties.valuer, kind="valuation_report", upload=upload(), report_date=today()
     )
-    values = [{"type": "patent", "id": a.pk, "appraised_value": "1000000"},
-              {"type": "patent", "id": b.pk, "appraised_value": "1000000"}]  # fmt: skip
+    values = [
+        {"type": "patent", "id": a.pk, "appraised_value": "1000000"},
+        {"type": "patent", "id": b.pk, "appraised_value": "1000000"},
+    ]
     response = act(api, parties.valuer, app, "value", {"appraised_value": "3000000", "asset_values": values})
     refused(response, "asset_values_mismatch")
     response = act(api, parties.valuer, app, "value", {"appraised_value": "3000000", "asset_values": values[:1]})
@@ -320,8 +349,9 @@ def test_propose_refuses_a_rate_above_the_cap(api, parties, make_app):
 
 def test_approve_needs_a_proposal(api, parties, make_app):
     app = make_app("valued")
-    refused(act(api, parties.approver, app, "bank_approve", {"principal": "3000000", "annual_rate": "0.045"}),
-            "no_proposal")  # fmt: skip
+    refused(
+        act(api, parties.approver, app, "bank_approve", {"principal": "3000000", "annual_rate": "0.045"}), "no_proposal"
+    )
 
 
 def test_the_approver_is_never_the_proposer(api, parties, make_app):
@@ -382,8 +412,7 @@ def test_only_live_loans_use_the_pool(api, parties, programme, make_app):
     assert live.covered_principal.amount == Decimal("1000000")
     app = make_app("insured", principal="4000000")  # 5,000,000 − 1,000,000 live
     assert act(api, parties.fund_person, app, "fund_file").json()["state"] == "fund_filed"
-    refused(act(api, parties.fund_person, make_app("insured", principal="0.01"), "fund_file"),
-            "pool_headroom_exceeded")  # fmt: skip
+    refused(act(api, parties.fund_person, make_app("insured", principal="0.01"), "fund_file"), "pool_headroom_exceeded")
 
 
 # --- register_pledge, disburse -------------------------------------------------------------------------------
@@ -420,9 +449,12 @@ def test_submit_refuses_a_closed_programme(api, parties, programme, make_app):
 
 @pytest.mark.parametrize(
     ("field", "value", "code"),
-    [("premium_rate", None, "not_insured"), ("covered_principal", None, "not_fund_filed"),
-     ("registration_number", "", "pledge_not_registered")],
-)  # fmt: skip
+    [
+        ("premium_rate", None, "not_insured"),
+        ("covered_principal", None, "not_fund_filed"),
+        ("registration_number", "", "pledge_not_registered"),
+    ],
+)
 def test_disburse_needs_insurance_filing_and_registration(api, parties, make_app, field, value, code):
     app = make_app("pledge_registered")
     Application.objects.filter(pk=app.pk).update(**{field: value})

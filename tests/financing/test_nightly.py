@@ -32,8 +32,9 @@ def _patent_of(app):
         ({"legal_status": "expired"}, "expired"),
     ],
 )
-def test_a_pledged_patent_at_risk_raises_one_alert_seen_by_bank_insurer_and_fund(api, parties, make_app, change,
-                                                                                 reason):  # fmt: skip
+def test_a_pledged_patent_at_risk_raises_one_alert_seen_by_bank_insurer_and_fund(
+    api, parties, make_app, change, reason
+):
     app = make_app("active")
     patent = _patent_of(app)
     assert services.collateral_check() == 0
@@ -82,8 +83,10 @@ def test_one_alert_per_asset_and_reason(parties, make_app):
     Trademark.objects.filter(pk=mark.pk).update(status="invalidated")
     assert services.collateral_check() == 3
     assert sorted(CollateralAlert.objects.filter(application=app).values_list("asset_type", "reason")) == [
-        ("patent", "expires_before_maturity"), ("patent", "lapsed"), ("trademark", "invalidated"),
-    ]  # fmt: skip
+        ("patent", "expires_before_maturity"),
+        ("patent", "lapsed"),
+        ("trademark", "invalidated"),
+    ]
     assert services.collateral_check() == 0
     assert Event.objects.filter(application=app, action="collateral_alert").count() == 3
 
@@ -110,15 +113,20 @@ def test_pool_snapshot_is_one_row_a_day_with_the_exposure_of_live_loans(parties,
     assert services.pool_snapshot(today=today()) == 1
     snapshot = PoolSnapshot.objects.get()
     assert (snapshot.on, snapshot.capacity, snapshot.exposure, snapshot.headroom, snapshot.live_loans) == (
-        today(), Decimal("50000000.00"), Decimal("5000000.00"), Decimal("45000000.00"), 2,
-    )  # fmt: skip
+        today(),
+        Decimal("50000000.00"),
+        Decimal("5000000.00"),
+        Decimal("45000000.00"),
+        2,
+    )
     make_app("fund_filed", principal="500000")
     services.pool_snapshot(today=today())
     assert PoolSnapshot.objects.get().exposure == Decimal("5500000.00")  # the day's row is updated, not doubled
     services.pool_snapshot(today=today() + timedelta(days=1))
     assert list(PoolSnapshot.objects.order_by("on").values_list("on", "exposure")) == [
-        (today(), Decimal("5500000.00")), (today() + timedelta(days=1), Decimal("5500000.00")),
-    ]  # fmt: skip
+        (today(), Decimal("5500000.00")),
+        (today() + timedelta(days=1), Decimal("5500000.00")),
+    ]
 
 
 def test_the_nightly_tasks_run_the_jobs(parties, make_app):

@@ -19,15 +19,15 @@ def in_deal(patent, deal_type="assignment", state="accepted"):
     a pledge: this is the state a race or older data leaves behind)."""
     listing = ListingFactory(patent=patent, deal_type=deal_type, status=Listing.Status.UNDER_NEGOTIATION)
     buyer = OrganisationFactory(kind="enterprise")
-    return Deal.objects.create(listing=listing, buyer=buyer, seller=listing.seller, price=Money("800000", "CNY"),
-                               state=state)  # fmt: skip
+    return Deal.objects.create(
+        listing=listing, buyer=buyer, seller=listing.seller, price=Money("800000", "CNY"), state=state
+    )
 
 
 @pytest.mark.parametrize(
     ("deal_type", "state"),
-    [("assignment", "accepted"), ("assignment", "paid"), ("exclusive_license", "accepted"),
-     ("sole_license", "paid")],
-)  # fmt: skip
+    [("assignment", "accepted"), ("assignment", "paid"), ("exclusive_license", "accepted"), ("sole_license", "paid")],
+)
 def test_an_asset_being_transferred_is_not_verified_for_a_pledge(api, parties, make_app, deal_type, state):
     patent = PatentFactory(owner=parties.borrower)
     app = make_app("prescreened", assets=[patent])

@@ -241,9 +241,12 @@ def _add_applications(demo, states):
         services.application_prescreen(application=app, by=people["platform1"])
         services.application_verify_ip(application=app, by=people["platform1"])
         services.document_upload(
-            application=app, by=people["appraiser1"], kind="valuation_report", report_date=today,
+            application=app,
+            by=people["appraiser1"],
+            kind="valuation_report",
+            report_date=today,
             upload=SimpleUploadedFile("report.pdf", DEMO_PDF),
-        )  # fmt: skip
+        )
         services.application_value(application=app, by=people["appraiser1"], appraised_value=Decimal("8000000"))
         services.application_bank_propose(
             application=app, by=people["bank_officer1"], principal=Decimal("1000000"), annual_rate=Decimal("0.04")
@@ -290,8 +293,16 @@ def test_new_application_form_shows_the_limits_and_the_pledgeable_ip(en, demo):
     free = Patent.objects.filter(owner=demo["borrower"], legal_status="granted", pledged=False).first()
     assert f'value="patent:{free.pk}"' in html and free.application_number in html
     assert f'value="patent:{pledged.pk}"' not in html
-    for label in ("Principal (CNY)", "Annual rate (%)", "Term (months)", "Repayment method", "Bank", "Insurer",
-                  "Appraiser", "Purpose of the loan"):  # fmt: skip
+    for label in (
+        "Principal (CNY)",
+        "Annual rate (%)",
+        "Term (months)",
+        "Repayment method",
+        "Bank",
+        "Insurer",
+        "Appraiser",
+        "Purpose of the loan",
+    ):
         assert re.search(rf'<label for="id_\w+">{re.escape(label)}</label>', html), label
     assert 'src="/static/js/financing-quote.js"' in html and 'data-url="/api/v1/financing/quote/"' in html
 
@@ -348,8 +359,12 @@ def test_new_application_errors_are_shown_in_the_form(en, demo):
     assert "is not one of the available choices" in html.content.decode()  # another enterprise's IP is not offered
     assert Application.objects.count() == count
     # what was typed comes back
-    assert 'value="-5"' in post(en, "/financing/applications/new/", _new_application_data(demo, principal="-5"),
-                                status=400).content.decode()  # fmt: skip
+    assert (
+        'value="-5"'
+        in post(
+            en, "/financing/applications/new/", _new_application_data(demo, principal="-5"), status=400
+        ).content.decode()
+    )
 
 
 def test_show_the_schedule_without_javascript(en, demo):
@@ -383,8 +398,16 @@ def test_only_enterprise_members_apply(en, demo):
 
 def test_each_party_sees_the_application_and_strangers_get_404(client, demo):
     valued, draft = demo["apps"][S.VALUED], demo["apps"][S.DRAFT]
-    for username in ("enterprise1", "bank_officer1", "bank_approver1", "insurer1", "appraiser1", "fund1",
-                     "platform1", "admin"):  # fmt: skip
+    for username in (
+        "enterprise1",
+        "bank_officer1",
+        "bank_approver1",
+        "insurer1",
+        "appraiser1",
+        "fund1",
+        "platform1",
+        "admin",
+    ):
         html = get(as_user(client, demo, username), page_of(valued))
         assert "申请 " in html or "Application" in html
     for username in ("enterprise2", "bank_officer2"):
@@ -436,8 +459,11 @@ def test_approving_from_the_page(en, demo):
     as_user(en, demo, "bank_approver1")
     html = get(en, page_of(valued))
     shown = hidden_inputs(html, "bank_approve")
-    assert shown == {"bank_approve-principal": "3000000.00", "bank_approve-annual_rate": "4.35",
-                     "bank_approve-ip_share": "100"}  # fmt: skip
+    assert shown == {
+        "bank_approve-principal": "3000000.00",
+        "bank_approve-annual_rate": "4.35",
+        "bank_approve-ip_share": "100",
+    }
     assert "You approve ¥3,000,000.00 at 4.35%, IP share of the collateral 100%." in html
     response = post(en, page_of(valued), {"action": "bank_approve", "bank_approve-note": "同意", **shown})
     assert response["Location"] == page_of(valued)
@@ -476,8 +502,12 @@ def test_refusals_are_messages_with_400_never_500(en, demo):
     assert 'class="message message-error"' in html
     assert "The approver must be a different person from the proposer." in html
     assert fresh(valued).state == S.VALUED
-    html = post(en, page_of(valued), {"action": "bank_propose", "bank_propose-principal": "5000000",
-                                      "bank_propose-annual_rate": "4"}, status=400).content.decode()  # fmt: skip
+    html = post(
+        en,
+        page_of(valued),
+        {"action": "bank_propose", "bank_propose-principal": "5000000", "bank_propose-annual_rate": "4"},
+        status=400,
+    ).content.decode()
     assert "The principal may be at most ¥4,000,000.00" in html
     html = post(en, page_of(valued), {"action": "bank_propose", "bank_propose-annual_rate": "4"}, 400).content.decode()
     assert "This field is required." in html and "needs the fields shown below" in html
@@ -486,8 +516,12 @@ def test_refusals_are_messages_with_400_never_500(en, demo):
     html = post(en, page_of(valued), {"action": "disburse"}, status=400).content.decode()
     assert "This is not possible now: the state is “Valued”." in html
     as_user(en, demo, "enterprise1")
-    html = post(en, page_of(valued), {"action": "bank_propose", "bank_propose-principal": "1000",
-                                      "bank_propose-annual_rate": "4"}, status=400).content.decode()  # fmt: skip
+    html = post(
+        en,
+        page_of(valued),
+        {"action": "bank_propose", "bank_propose-principal": "1000", "bank_propose-annual_rate": "4"},
+        status=400,
+    ).content.decode()
     assert "An officer of the bank named on the application proposes the loan." in html
     html = post(en, page_of(submitted), {"action": "submit"}, status=400).content.decode()
     assert "This is not possible now: the state is “Submitted”." in html
@@ -534,8 +568,16 @@ def test_the_appraiser_values_once_the_report_is_uploaded(en, demo):
     html = get(en, page_of(app))
     assert "disabled" in button(html, "value") and "Upload the valuation report first." in reason(html, "value")
     report = SimpleUploadedFile("评估报告.pdf", DEMO_PDF)
-    post(en, page_of(app), {"action": "upload", "kind": "valuation_report", "file": report,
-                            "report_date": (timezone.localdate() - timedelta(days=3)).isoformat()})  # fmt: skip
+    post(
+        en,
+        page_of(app),
+        {
+            "action": "upload",
+            "kind": "valuation_report",
+            "file": report,
+            "report_date": (timezone.localdate() - timedelta(days=3)).isoformat(),
+        },
+    )
     html = get(en, page_of(app))
     assert "disabled" not in button(html, "value")
     assert '<label for="id_value-appraised_value">Appraised value (CNY)</label>' in html
@@ -554,14 +596,29 @@ def test_the_loan_page_shows_the_schedule_and_records_repayments(en, demo):
     assert "¥435,416.67" in html and "Outstanding principal" in html
     assert "Y2026510000123" in html
     assert 'value="435416.67"' in html  # the next instalment as the default amount
-    response = post(en, page_of(loan), {"action": "record_repayment", "record_repayment-amount": "435416.67",
-                                         "record_repayment-paid_on": timezone.localdate().isoformat()})  # fmt: skip
+    response = post(
+        en,
+        page_of(loan),
+        {
+            "action": "record_repayment",
+            "record_repayment-amount": "435416.67",
+            "record_repayment-paid_on": timezone.localdate().isoformat(),
+        },
+    )
     html = get(en, response["Location"])
     assert "The repayment is recorded." in html and "Repayments recorded" in html
     html = get(as_user(en, demo, "enterprise1"), page_of(loan))
     assert 'value="record_repayment"' not in html  # the bank's action, not the borrower's
-    html = post(en, page_of(loan), {"action": "record_repayment", "record_repayment-amount": "1",
-                                    "record_repayment-paid_on": timezone.localdate().isoformat()}, 400)  # fmt: skip
+    html = post(
+        en,
+        page_of(loan),
+        {
+            "action": "record_repayment",
+            "record_repayment-amount": "1",
+            "record_repayment-paid_on": timezone.localdate().isoformat(),
+        },
+        400,
+    )
     assert "The bank&#x27;s officer records repayments." in html.content.decode()
 
 

@@ -56,8 +56,7 @@ def test_assets_are_pledged_from_registration_until_release(api, parties, make_a
     ("deal_type", "extra"),
     [("assignment", {}), ("exclusive_license", {"term_months": 36}), ("sole_license", {"term_months": 36})],
 )
-def test_a_pledged_asset_is_not_sold_or_licensed_exclusively_without_consent(api, parties, make_app, deal_type,
-                                                                            extra):  # fmt: skip
+def test_a_pledged_asset_is_not_sold_or_licensed_exclusively_without_consent(api, parties, make_app, deal_type, extra):
     app = make_app("pledge_registered")
     patent = app.assets.get().patent
     refused(publish(api, parties.owner, patent, deal_type, **extra), "pledged_without_consent")

@@ -32,43 +32,54 @@ def figures(api, programme) -> dict:
     return {key: standing[key] for key in ("capacity", "exposure", "headroom", "available")}
 
 
-def test_loans_a_claim_paid_recoveries_returned_new_loans_refused_then_allowed(api, parties, programme, defaulted,
-                                                                               make_app):  # fmt: skip
+def test_loans_a_claim_paid_recoveries_returned_new_loans_refused_then_allowed(
+    api, parties, programme, defaulted, make_app
+):
     programme.pool_balance = Money("500000", "CNY")  # leverage 10: capacity 5,000,000
     programme.save()
 
     loan = defaulted(principal="3000000")  # filed, disbursed, in default: still live
     assert figures(api, programme) == {
-        "capacity": D("5000000.00"), "exposure": D("3000000.00"), "headroom": D("2000000.00"),
+        "capacity": D("5000000.00"),
+        "exposure": D("3000000.00"),
+        "headroom": D("2000000.00"),
         "available": D("500000.00"),
-    }  # fmt: skip
+    }
 
     services.application_submit_claim(application=loan, by=parties.officer)
     services.application_settle_claim(application=fresh(loan), by=parties.fund_person)
     assert fresh(loan).claim.fund_share == D("500000.00")  # min(40 % × 3,000,000, cap 1,000,000, 500,000 left)
     # Nothing is left in the pool: it covers nothing more (before, the headroom jumped to 5,000,000).
     assert figures(api, programme) == {
-        "capacity": D("0.00"), "exposure": D("0"), "headroom": D("0.00"), "available": D("0.00"),
-    }  # fmt: skip
+        "capacity": D("0.00"),
+        "exposure": D("0"),
+        "headroom": D("0.00"),
+        "available": D("0.00"),
+    }
     new = make_app("insured", principal="1000000")
     body = refused(act(api, parties.fund_person, new, "fund_file"), "pool_headroom_exceeded")
     assert "¥0.00" in body["detail"]
-    refused(act(api, parties.fund_person, make_app("insured", principal="0.01"), "fund_file"),
-            "pool_headroom_exceeded")  # fmt: skip
+    refused(act(api, parties.fund_person, make_app("insured", principal="0.01"), "fund_file"), "pool_headroom_exceeded")
 
     # The bank recovers 600,000 from the pledge: the fund bore 500,000 of 3,000,000, so 100,000 comes back.
     services.application_record_recovery(application=fresh(loan), by=parties.officer, amount=D("600000"))
     assert figures(api, programme) == {
-        "capacity": D("1000000.00"), "exposure": D("0"), "headroom": D("1000000.00"), "available": D("100000.00"),
-    }  # fmt: skip
-    refused(act(api, parties.fund_person, make_app("insured", principal="1000000.01"), "fund_file"),
-            "pool_headroom_exceeded")  # fmt: skip
+        "capacity": D("1000000.00"),
+        "exposure": D("0"),
+        "headroom": D("1000000.00"),
+        "available": D("100000.00"),
+    }
+    refused(
+        act(api, parties.fund_person, make_app("insured", principal="1000000.01"), "fund_file"),
+        "pool_headroom_exceeded",
+    )
     assert act(api, parties.fund_person, new, "fund_file").json()["state"] == "fund_filed"
     assert figures(api, programme)["headroom"] == D("0.00")
 
 
-def test_a_pool_paid_out_with_live_loans_left_is_over_committed_and_files_nothing(api, parties, programme, defaulted,
-                                                                                   make_app):  # fmt: skip
+def test_a_pool_paid_out_with_live_loans_left_is_over_committed_and_files_nothing(
+    api, parties, programme, defaulted, make_app
+):
     programme.pool_balance = Money("500000", "CNY")
     programme.save()
     make_app("fund_filed", principal="1500000")  # another live loan

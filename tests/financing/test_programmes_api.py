@@ -28,11 +28,16 @@ def test_programmes_are_public_with_their_slug_and_every_setting(api, programme)
     assert body["max_principal"] == {"amount": "10000000.00", "currency": "CNY"}
     assert body["max_term_months"] == 12 and body["max_annual_rate"] == "0.04500"
     assert (body["premium_rate_cap"], body["interest_subsidy_rate"], body["premium_subsidy_ratio"]) == (
-        "0.02000", "0.01500", "0.50000",
-    )  # fmt: skip
+        "0.02000",
+        "0.01500",
+        "0.50000",
+    )
     assert (body["ltv_invention"], body["ltv_utility_model"], body["ltv_design"], body["ltv_trademark"]) == (
-        "0.25000", "0.15000", "0.15000", "0.50000",
-    )  # fmt: skip
+        "0.25000",
+        "0.15000",
+        "0.15000",
+        "0.50000",
+    )
     assert (body["fund_ratio"], body["insurer_ratio"], body["bank_ratio"]) == ("0.40000", "0.40000", "0.20000")
     assert body["fund_cap_per_loan"]["amount"] == "1000000.00" and body["insurer_policy_limit"] is None
     assert body["pool_balance"]["amount"] == "5000000.00" and body["pool_leverage"] == "10.00"
@@ -68,8 +73,13 @@ def test_quote_of_domain_example(api):
     assert set(quote) == {"schedule", "total_interest", "total_payment"}
     assert len(quote["schedule"]) == 12
     assert set(quote["schedule"][0]) == {"period", "principal", "interest", "payment", "balance"}
-    assert quote["schedule"][0] == {"period": 1, "principal": "416666.67", "interest": "18750.00",
-                                    "payment": "435416.67", "balance": "4583333.33"}  # fmt: skip
+    assert quote["schedule"][0] == {
+        "period": 1,
+        "principal": "416666.67",
+        "interest": "18750.00",
+        "payment": "435416.67",
+        "balance": "4583333.33",
+    }
     assert quote["total_interest"] == "121875.00" and quote["total_payment"] == "5121875.00"
     assert quote["schedule"][-1]["balance"] == "0.00"
 
@@ -89,14 +99,30 @@ GOOD = {"principal": "5000000", "annual_rate": "0.045", "months": 12, "method": 
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("principal", "abc"), ("principal", "-1"), ("principal", "0"), ("principal", "100.001"),
-        ("principal", "NaN"), ("principal", "Infinity"), ("principal", None), ("principal", [1]),
-        ("annual_rate", "abc"), ("annual_rate", "-0.01"), ("annual_rate", "1"), ("annual_rate", "4.5"),
-        ("annual_rate", "0.0450001"), ("annual_rate", "NaN"),
-        ("months", 0), ("months", 1000), ("months", -1), ("months", "twelve"), ("months", 1.5),
-        ("method", "balloon"), ("method", ""), ("method", None),
+        ("principal", "abc"),
+        ("principal", "-1"),
+        ("principal", "0"),
+        ("principal", "100.001"),
+        ("principal", "NaN"),
+        ("principal", "Infinity"),
+        ("principal", None),
+        ("principal", [1]),
+        ("annual_rate", "abc"),
+        ("annual_rate", "-0.01"),
+        ("annual_rate", "1"),
+        ("annual_rate", "4.5"),
+        ("annual_rate", "0.0450001"),
+        ("annual_rate", "NaN"),
+        ("months", 0),
+        ("months", 1000),
+        ("months", -1),
+        ("months", "twelve"),
+        ("months", 1.5),
+        ("method", "balloon"),
+        ("method", ""),
+        ("method", None),
     ],
-)  # fmt: skip
+)
 def test_bad_quote_input_is_a_field_error(api, field, value):
     response = api.post(QUOTE, {**GOOD, field: value}, format="json")
     assert response.status_code == 400, response.content
@@ -108,8 +134,11 @@ def test_quote_without_fields_or_with_bad_json_is_400(api):
     assert response.status_code == 400 and set(response.json()) == {"principal", "annual_rate", "months", "method"}
     response = api.post(QUOTE, "{not json", content_type="application/json")
     assert response.status_code == 400
-    response = api.post(QUOTE, '{"principal": NaN, "annual_rate": "0.04", "months": 12, "method": "equal_principal"}',
-                        content_type="application/json")  # fmt: skip
+    response = api.post(
+        QUOTE,
+        '{"principal": NaN, "annual_rate": "0.04", "months": 12, "method": "equal_principal"}',
+        content_type="application/json",
+    )
     assert response.status_code == 400
 
 
@@ -143,8 +172,11 @@ def test_loss_split_uses_the_programmes_settings(api, programme):
         format="json",
     ).json()
     assert (body["loss_base"], body["fund"], body["insurer"], body["bank"]) == (
-        "1000000.00", "300000.00", "300000.00", "400000.00",
-    )  # fmt: skip
+        "1000000.00",
+        "300000.00",
+        "300000.00",
+        "400000.00",
+    )
     body = api.post(f"{PROGRAMMES}{programme.pk}/loss-split/", {"outstanding_principal": "3000000"}, format="json")
     assert body.json()["insurer"] == "500000.00"  # the policy limit
 
@@ -162,11 +194,17 @@ def test_loss_split_is_limited_by_money_left_in_the_pool(api, parties, programme
 @pytest.mark.parametrize(
     ("field", "value"),
     [
-        ("outstanding_principal", "abc"), ("outstanding_principal", "-1"), ("outstanding_principal", "1.001"),
-        ("outstanding_principal", "NaN"), ("ip_share", "0"), ("ip_share", "1.5"), ("ip_share", "x"),
-        ("net_recovery", "-5"), ("net_recovery", "0.001"),
+        ("outstanding_principal", "abc"),
+        ("outstanding_principal", "-1"),
+        ("outstanding_principal", "1.001"),
+        ("outstanding_principal", "NaN"),
+        ("ip_share", "0"),
+        ("ip_share", "1.5"),
+        ("ip_share", "x"),
+        ("net_recovery", "-5"),
+        ("net_recovery", "0.001"),
     ],
-)  # fmt: skip
+)
 def test_bad_loss_split_input_is_a_field_error(api, programme, field, value):
     body = {"outstanding_principal": "3000000", field: value}
     response = api.post(f"{PROGRAMMES}{programme.pk}/loss-split/", body, format="json")

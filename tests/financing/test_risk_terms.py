@@ -47,15 +47,19 @@ def test_a_policy_limit_covering_the_insurers_share_is_accepted(api, parties, ma
 
 def test_the_minimum_follows_the_ip_share_and_the_programmes_own_limit(api, parties, programme, make_app):
     half = make_app("bank_approved", principal="3000000", ip_share="0.5")  # insurer at most 40 % × 1,500,000
-    refused(act(api, parties.underwriter, half, "underwrite", {"premium_rate": "0.01", "policy_limit": "599999.99"}),
-            "policy_limit_below_programme")  # fmt: skip
+    refused(
+        act(api, parties.underwriter, half, "underwrite", {"premium_rate": "0.01", "policy_limit": "599999.99"}),
+        "policy_limit_below_programme",
+    )
     ok = act(api, parties.underwriter, half, "underwrite", {"premium_rate": "0.01", "policy_limit": "600000"})
     assert ok.status_code == 200
     programme.insurer_policy_limit = Money("500000", "CNY")
     programme.save()
     capped = make_app("bank_approved", principal="3000000")  # the programme itself caps the insurer at 500,000
-    refused(act(api, parties.underwriter, capped, "underwrite", {"premium_rate": "0.01", "policy_limit": "499999"}),
-            "policy_limit_below_programme")  # fmt: skip
+    refused(
+        act(api, parties.underwriter, capped, "underwrite", {"premium_rate": "0.01", "policy_limit": "499999"}),
+        "policy_limit_below_programme",
+    )
     ok = act(api, parties.underwriter, capped, "underwrite", {"premium_rate": "0.01", "policy_limit": "500000"})
     assert ok.status_code == 200
 
@@ -83,9 +87,18 @@ def test_only_the_insurer_sets_the_policy_limit(api, parties, make_app):
 
 def _application_body(parties, programme, **extra):
     patent = PatentFactory(owner=parties.borrower)
-    return {"programme": programme.pk, "principal": "1000000", "annual_rate": "0.04", "term_months": 12,
-            "method": "equal_principal", "assets": [{"type": "patent", "id": patent.pk}], "lender": parties.bank.pk,
-            "insurer": parties.insurer.pk, "appraiser": parties.appraiser.pk, **extra}  # fmt: skip
+    return {
+        "programme": programme.pk,
+        "principal": "1000000",
+        "annual_rate": "0.04",
+        "term_months": 12,
+        "method": "equal_principal",
+        "assets": [{"type": "patent", "id": patent.pk}],
+        "lender": parties.bank.pk,
+        "insurer": parties.insurer.pk,
+        "appraiser": parties.appraiser.pk,
+        **extra,
+    }
 
 
 def test_the_borrower_does_not_set_the_ip_share(api, parties, programme):
@@ -113,14 +126,17 @@ def test_the_officer_proposes_the_ip_share_and_the_approval_fixes_it(api, partie
 # --- the loss-sharing terms are frozen at approval ---------------------------------------------------------
 
 
-def test_a_later_change_of_the_programme_does_not_change_the_split_of_an_approved_loan(parties, programme,
-                                                                                     defaulted):  # fmt: skip
+def test_a_later_change_of_the_programme_does_not_change_the_split_of_an_approved_loan(parties, programme, defaulted):
     app = defaulted(principal="3000000")
     assert (app.fund_ratio, app.insurer_ratio, app.fund_cap_per_loan.amount) == (D("0.4"), D("0.4"), D("1000000"))
     services.programme_update(
-        programme=programme, by=parties.platform, fund_ratio=D("0.1"), insurer_ratio=D("0.1"),
-        fund_cap_per_loan=Money("50000", "CNY"), insurer_policy_limit=Money("1", "CNY"),
-    )  # fmt: skip
+        programme=programme,
+        by=parties.platform,
+        fund_ratio=D("0.1"),
+        insurer_ratio=D("0.1"),
+        fund_cap_per_loan=Money("50000", "CNY"),
+        insurer_policy_limit=Money("1", "CNY"),
+    )
     # Approved on 40 % / 40 %, cap 1,000,000, no policy limit: B = 3,000,000 → fund 1,000,000, insurer 1,200,000.
     assert settle(parties, fresh(app)) == (D("3000000.00"), D("1000000.00"), D("1200000.00"), D("800000.00"))
 

@@ -47,8 +47,7 @@ ROLE_CASES = [
 
 
 @pytest.mark.parametrize(("state", "action", "body", "wrong", "right"), ROLE_CASES)
-def test_the_wrong_role_of_a_party_is_403_the_right_one_acts(api, parties, make_app, state, action, body, wrong,
-                                                             right):  # fmt: skip
+def test_the_wrong_role_of_a_party_is_403_the_right_one_acts(api, parties, make_app, state, action, body, wrong, right):
     app = make_app(state)
     response = act(api, getattr(parties, wrong), app, action, body)
     assert response.status_code == 403, response.json()
@@ -98,8 +97,14 @@ def test_outsiders_get_404_and_anonymous_callers_401(api, parties, outsiders, ma
 
 def test_a_draft_is_seen_by_the_borrower_only_until_submitted(api, parties, make_app):
     app = make_app("draft")
-    others = [parties.officer, parties.approver, parties.underwriter, parties.valuer, parties.fund_person,
-              parties.platform]  # fmt: skip
+    others = [
+        parties.officer,
+        parties.approver,
+        parties.underwriter,
+        parties.valuer,
+        parties.fund_person,
+        parties.platform,
+    ]
     for person in others:
         api.force_authenticate(person)
         assert api.get(f"{APPS}{app.pk}/").status_code == 404, person

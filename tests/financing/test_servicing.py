@@ -120,8 +120,10 @@ def test_paying_everything_closes_the_loan(parties, make_app):
 
 def test_a_payoff_before_the_first_due_date_closes_the_loan(api, parties, make_app):
     app = make_app("active", principal="1000000")
-    refused(act(api, parties.officer, app, "record_repayment", {"amount": "1000000.01", "paid_on": str(today())}),
-            "overpayment")  # fmt: skip
+    refused(
+        act(api, parties.officer, app, "record_repayment", {"amount": "1000000.01", "paid_on": str(today())}),
+        "overpayment",
+    )
     response = act(api, parties.officer, app, "record_repayment", {"amount": "1000000", "paid_on": str(today())})
     assert response.json()["state"] == "closed_repaid"
     assert response.json()["outstanding_principal"] == "0.00"

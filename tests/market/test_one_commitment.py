@@ -198,10 +198,13 @@ def test_exclusive_licences_of_different_places_and_ended_terms_do_not_conflict(
     assert services.listing_publish(listing=nonexclusive, by=seller_person).status == "published"
 
 
-@pytest.mark.parametrize("first_type, second_type, code", [
-    ("assignment", "exclusive_license", "assignment_in_progress"),
-    ("exclusive_license", "assignment", "deal_in_progress"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "first_type, second_type, code",
+    [
+        ("assignment", "exclusive_license", "assignment_in_progress"),
+        ("exclusive_license", "assignment", "deal_in_progress"),
+    ],
+)
 def test_no_exclusive_licence_beside_an_agreed_assignment(
     parties, seller_person, buyer_person, first_type, second_type, code
 ):

@@ -75,8 +75,16 @@ def test_the_whole_path_to_disbursement_notifies_each_party_of_each_change_once(
 
     changes = Event.objects.filter(application=app).exclude(from_state="").exclude(action__in=["edit"])
     assert changes.count() >= 10
-    for user in [colleague, parties.owner, parties.officer, parties.approver, parties.approver2,
-                 parties.underwriter, parties.valuer, parties.fund_person]:  # fmt: skip
+    for user in [
+        colleague,
+        parties.owner,
+        parties.officer,
+        parties.approver,
+        parties.approver2,
+        parties.underwriter,
+        parties.valuer,
+        parties.fund_person,
+    ]:
         assert inbox(user, Kind.APPLICATION_STATE) == expected_keys(app, user), user.username
     # The approver approved, so hears of everything else but not of the approval.
     approve = Event.objects.get(application=app, action="bank_approve")

@@ -31,9 +31,13 @@ def sides(db):
 
 def listed(s, deal_type="non_exclusive_license", **fields):
     listing = services.listing_create(
-        by=s["seller_admin"], asset=s["patent"], deal_type=deal_type, price=Money("100000", "CNY"),
-        term_months=24, **fields,
-    )  # fmt: skip
+        by=s["seller_admin"],
+        asset=s["patent"],
+        deal_type=deal_type,
+        price=Money("100000", "CNY"),
+        term_months=24,
+        **fields,
+    )
     return services.listing_publish(listing=listing, by=s["seller_admin"])
 
 

@@ -41,8 +41,11 @@ def test_repayment_due_within_seven_days_goes_to_borrower_and_bank_once(make_app
     assert note.key == f"repayment_due:{period.pk}"
     assert note.params["due_date"] == period.due_date.isoformat()
     assert sorted(m.to[0] for m in mail.outbox) == [
-        "approver1@example.com", "approver2@example.com", "borrower1@example.com", "officer1@example.com",
-    ]  # fmt: skip
+        "approver1@example.com",
+        "approver2@example.com",
+        "borrower1@example.com",
+        "officer1@example.com",
+    ]
     assert period.due_date.isoformat() in mail.outbox[0].subject
 
 
@@ -162,9 +165,15 @@ def test_the_beat_schedule_runs_every_reminder_daily_and_the_catch_up_hourly(set
     tasks_named = {entry["task"] for entry in entries.values()}
     assert tasks_named == {
         f"ipmarket.notifications.tasks.{name}"
-        for name in ["remind_repayments_due", "remind_overdue", "remind_annual_fees", "remind_trademark_renewals",
-                     "alert_collateral_at_risk", "catch_up"]
-    }  # fmt: skip
+        for name in [
+            "remind_repayments_due",
+            "remind_overdue",
+            "remind_annual_fees",
+            "remind_trademark_renewals",
+            "alert_collateral_at_risk",
+            "catch_up",
+        ]
+    }
     assert tasks_named <= set(app.tasks)
     for name, entry in entries.items():
         hours = entry["schedule"].hour

@@ -10,9 +10,12 @@ pytestmark = pytest.mark.django_db
 
 def test_organisation_document():
     org = OrganisationFactory(
-        name="资阳天府专利代理事务所", name_en="Ziyang Tianfu Patent Agency", kind="patent_agency", latitude="30.1",
+        name="资阳天府专利代理事务所",
+        name_en="Ziyang Tianfu Patent Agency",
+        kind="patent_agency",
+        latitude="30.1",
         longitude="104.6",
-    )  # fmt: skip
+    )
     org.services.add(ServiceFactory(code="patent_filing", name="专利申请代理", name_en="Patent filing"))
     doc = builders.organisation_document(org)
     assert doc["_id"] == str(org.pk)

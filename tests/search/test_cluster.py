@@ -49,9 +49,23 @@ def test_the_search_tests_pass_on_the_cluster(cluster_url):
         "DATABASE_URL": url,
     }
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests/search", "-m", "not cluster", "-q", "-p", "no:cacheprovider",
-         "--create-db"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests/search",
+            "-m",
+            "not cluster",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--create-db",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
     assert run.returncode == 0, run.stdout[-4000:] + run.stderr[-2000:]
     assert " passed" in run.stdout.splitlines()[-1]

@@ -77,20 +77,41 @@ def directory(rebuild):
     filing = ServiceFactory(code="patent_filing", name="专利申请代理", name_en="Patent filing")
     valuation = ServiceFactory(code="ip_valuation", name="知识产权评估", name_en="IP valuation")
     orgs = {
-        "near_agency": OrganisationFactory(name="资阳天府专利代理事务所", name_en="Ziyang Tianfu Patent Agency",
-                                           kind="patent_agency", city="资阳", latitude="30.1300", longitude="104.6300",
-                                           description="专利申请与商标注册代理"),
-        "far_agency": OrganisationFactory(name="成都锦江专利代理事务所", kind="patent_agency", city="成都",
-                                          latitude="30.5728", longitude="104.0668"),
-        "appraiser": OrganisationFactory(name="资阳雁江资产评估有限公司", kind="appraiser", city="资阳",
-                                         latitude="30.1500", longitude="104.6500", description="专利价值评估"),
-        "bank": OrganisationFactory(name="蜀商银行资阳分行", kind="bank", city="资阳", latitude="30.1100",
-                                    longitude="104.6000"),
-        "deyang_bank": OrganisationFactory(name="德阳农商银行", kind="bank", city="德阳", latitude="31.1270",
-                                           longitude="104.3980"),
-        "hidden": OrganisationFactory(name="资阳隐藏专利代理事务所", kind="patent_agency", city="资阳",
-                                      latitude="30.12", longitude="104.62", is_active=False),
-    }  # fmt: skip
+        "near_agency": OrganisationFactory(
+            name="资阳天府专利代理事务所",
+            name_en="Ziyang Tianfu Patent Agency",
+            kind="patent_agency",
+            city="资阳",
+            latitude="30.1300",
+            longitude="104.6300",
+            description="专利申请与商标注册代理",
+        ),
+        "far_agency": OrganisationFactory(
+            name="成都锦江专利代理事务所", kind="patent_agency", city="成都", latitude="30.5728", longitude="104.0668"
+        ),
+        "appraiser": OrganisationFactory(
+            name="资阳雁江资产评估有限公司",
+            kind="appraiser",
+            city="资阳",
+            latitude="30.1500",
+            longitude="104.6500",
+            description="专利价值评估",
+        ),
+        "bank": OrganisationFactory(
+            name="蜀商银行资阳分行", kind="bank", city="资阳", latitude="30.1100", longitude="104.6000"
+        ),
+        "deyang_bank": OrganisationFactory(
+            name="德阳农商银行", kind="bank", city="德阳", latitude="31.1270", longitude="104.3980"
+        ),
+        "hidden": OrganisationFactory(
+            name="资阳隐藏专利代理事务所",
+            kind="patent_agency",
+            city="资阳",
+            latitude="30.12",
+            longitude="104.62",
+            is_active=False,
+        ),
+    }
     orgs["near_agency"].services.add(filing)
     orgs["far_agency"].services.add(filing)
     orgs["appraiser"].services.add(valuation, filing)
@@ -181,8 +202,10 @@ def test_within_a_distance_of_a_city_sorted_by_distance(en, directory):
     page = get(en, "/firms/", {"near": options["Ziyang"], "radius_km": "10", "sort": "distance"})
     found = names(page, *ALL)
     assert found[0] == "资阳天府专利代理事务所" and set(found) == {
-        "资阳天府专利代理事务所", "资阳雁江资产评估有限公司", "蜀商银行资阳分行"
-    }  # fmt: skip
+        "资阳天府专利代理事务所",
+        "资阳雁江资产评估有限公司",
+        "蜀商银行资阳分行",
+    }
     distances = [float(re.search(r"([\d.]+) km away", c).group(1)) for c in cards(page)]
     assert distances == sorted(distances) and distances[0] < 2
     assert page.select_one("#distance-sort option[selected]")["value"] == "distance"
@@ -229,8 +252,18 @@ def test_pages_past_the_end_or_the_window_answer_a_message(en, directory):
 
 
 def test_malformed_parameters_are_ignored_with_a_note(en, directory):
-    page = get(en, "/firms/", {"kind": "castle", "near": "north", "page": "abc", "page_size": "1000",
-                               "city": "资阳", "service": "no spaces allowed"})  # fmt: skip
+    page = get(
+        en,
+        "/firms/",
+        {
+            "kind": "castle",
+            "near": "north",
+            "page": "abc",
+            "page_size": "1000",
+            "city": "资阳",
+            "service": "no spaces allowed",
+        },
+    )
     said = notes(page)
     for field in ("Kind “castle”", "City centre “north”", "Page “abc”", "Results per page “1000”", "Services “no"):
         assert field in said, field
@@ -285,10 +318,24 @@ def test_firm_page_shows_contact_location_ip_and_listings(en, directory):
     page = get(en, f"/firms/{firm.pk}/")
     said = text(page)
     assert page.h1.get_text(strip=True) == "Ziyang Tianfu Patent Agency" and "资阳天府专利代理事务所" in said
-    for fact in ("Patent agency", "专利申请与商标注册代理", "Patent filing", "028-1234567", "ip@example.cn",
-                 "https://example.cn", "雁江区1号", firm.unified_social_credit_code, "30.13000, 104.63000",
-                 "km from the centre of Ziyang", "Patents (23)", "Trademarks (1)", "On the market (1)",
-                 "The first 20 of 23 are shown", "co-owned", "¥88,000.00"):  # fmt: skip
+    for fact in (
+        "Patent agency",
+        "专利申请与商标注册代理",
+        "Patent filing",
+        "028-1234567",
+        "ip@example.cn",
+        "https://example.cn",
+        "雁江区1号",
+        firm.unified_social_credit_code,
+        "30.13000, 104.63000",
+        "km from the centre of Ziyang",
+        "Patents (23)",
+        "Trademarks (1)",
+        "On the market (1)",
+        "The first 20 of 23 are shown",
+        "co-owned",
+        "¥88,000.00",
+    ):
         assert fact in said, fact
     links = {a["href"] for a in page.select("main a")}
     assert f"/ip/trademarks/{mark.pk}/" in links and f"/market/{listing.pk}/" in links
@@ -329,12 +376,16 @@ def ip(rebuild):
     hidden = OrganisationFactory(name="资阳停业公司", city="资阳", is_active=False)
     assets = {
         "battery": PatentFactory(owner=ziyang, title="一种锂电池隔膜及其制备方法", ipc_codes=["H01M 50/40"]),
-        "orchard": PatentFactory(owner=chengdu, title="一种柑橘种植装置", ipc_codes=["A01G 9/00"],
-                                 patent_type=Patent.Type.UTILITY_MODEL,
-                                 application_number=make_application_number(2019, "2", 1234)),
+        "orchard": PatentFactory(
+            owner=chengdu,
+            title="一种柑橘种植装置",
+            ipc_codes=["A01G 9/00"],
+            patent_type=Patent.Type.UTILITY_MODEL,
+            application_number=make_application_number(2019, "2", 1234),
+        ),
         "orphan": PatentFactory(owner=hidden, title="一种停业装置", ipc_codes=["H02J 7/00"]),
         "mark": TrademarkFactory(owner=ziyang, mark_name="锂都"),
-    }  # fmt: skip
+    }
     ListingFactory(patent=assets["battery"], deal_type="assignment", price="500000.00")
     ListingFactory(patent=assets["orchard"], deal_type="non_exclusive_license")
     Patent.objects.filter(pk=assets["battery"].pk).update(pledged=True)
@@ -354,8 +405,16 @@ def test_ip_text_search_rows_and_links(en, ip):
     page = get(en, "/ip/", {"q": "锂电池隔膜"})
     assert titles(page) == {"锂电池隔膜"}
     row = rows(page)[0]
-    for fact in (ip["battery"].application_number, "Invention", "Granted", "Ziyang Lithium Tech", "Ziyang",
-                 "Assignment", "from ¥500,000.00", "Pledged"):  # fmt: skip
+    for fact in (
+        ip["battery"].application_number,
+        "Invention",
+        "Granted",
+        "Ziyang Lithium Tech",
+        "Ziyang",
+        "Assignment",
+        "from ¥500,000.00",
+        "Pledged",
+    ):
         assert fact in row, fact
     links = [a["href"] for a in page.select(".ip-table tbody a")]
     assert f"/ip/patents/{ip['battery'].pk}/" in links and f"/firms/{ip['battery'].owner_id}/" in links

@@ -15,17 +15,32 @@ def directory(rebuild):
     filing = ServiceFactory(code="patent_filing", name="专利申请代理", name_en="Patent filing")
     valuation = ServiceFactory(code="ip_valuation", name="知识产权评估", name_en="IP valuation")
     orgs = {
-        "near_agency": OrganisationFactory(name="资阳天府专利代理事务所", kind="patent_agency", city="资阳",
-                                           latitude="30.1300", longitude="104.6300"),
-        "far_agency": OrganisationFactory(name="成都锦江专利代理事务所", kind="patent_agency", city="成都",
-                                          latitude="30.5728", longitude="104.0668"),
-        "appraiser": OrganisationFactory(name="资阳雁江资产评估有限公司", kind="appraiser", city="资阳",
-                                         latitude="30.1500", longitude="104.6500", description="专利价值评估"),
-        "bank": OrganisationFactory(name="蜀商银行资阳分行", kind="bank", city="资阳", latitude="30.1100",
-                                    longitude="104.6000"),
-        "hidden": OrganisationFactory(name="资阳隐藏专利代理事务所", kind="patent_agency", city="资阳",
-                                      latitude="30.12", longitude="104.62", is_active=False),
-    }  # fmt: skip
+        "near_agency": OrganisationFactory(
+            name="资阳天府专利代理事务所", kind="patent_agency", city="资阳", latitude="30.1300", longitude="104.6300"
+        ),
+        "far_agency": OrganisationFactory(
+            name="成都锦江专利代理事务所", kind="patent_agency", city="成都", latitude="30.5728", longitude="104.0668"
+        ),
+        "appraiser": OrganisationFactory(
+            name="资阳雁江资产评估有限公司",
+            kind="appraiser",
+            city="资阳",
+            latitude="30.1500",
+            longitude="104.6500",
+            description="专利价值评估",
+        ),
+        "bank": OrganisationFactory(
+            name="蜀商银行资阳分行", kind="bank", city="资阳", latitude="30.1100", longitude="104.6000"
+        ),
+        "hidden": OrganisationFactory(
+            name="资阳隐藏专利代理事务所",
+            kind="patent_agency",
+            city="资阳",
+            latitude="30.12",
+            longitude="104.62",
+            is_active=False,
+        ),
+    }
     orgs["near_agency"].services.add(filing)
     orgs["far_agency"].services.add(filing)
     orgs["appraiser"].services.add(valuation)

@@ -76,9 +76,15 @@ def test_reconcile_repairs_what_signals_miss(api, rebuild):
     Organisation.objects.filter(pk=removed.pk).update(is_active=False)
     # bulk_create sends no signal either
     Organisation.objects.bulk_create(
-        [Organisation(name="资阳批量新增事务所", kind="law_firm", unified_social_credit_code=valid_credit_code(4242),
-                      city="资阳")]
-    )  # fmt: skip
+        [
+            Organisation(
+                name="资阳批量新增事务所",
+                kind="law_firm",
+                unified_social_credit_code=valid_credit_code(4242),
+                city="资阳",
+            )
+        ]
+    )
     counts = reconcile_all()
     assert counts == {"checked": 3, "missing": 1, "stale": 1, "extra": 1}
     found = names(api, kind="law_firm")
@@ -104,10 +110,14 @@ def test_a_new_organisation_is_searchable_within_seconds(api, celery_worker_thre
     api.force_authenticate(platform_person)
     response = api.post(
         "/api/v1/organisations/",
-        {"name": "资阳即时可查律师事务所", "kind": "law_firm", "unified_social_credit_code": valid_credit_code(7777),
-         "city": "资阳"},
+        {
+            "name": "资阳即时可查律师事务所",
+            "kind": "law_firm",
+            "unified_social_credit_code": valid_credit_code(7777),
+            "city": "资阳",
+        },
         format="json",
-    )  # fmt: skip
+    )
     assert response.status_code == 201
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and "资阳即时可查律师事务所" not in names(api, q="即时可查"):
@@ -118,8 +128,9 @@ def test_a_new_organisation_is_searchable_within_seconds(api, celery_worker_thre
 @pytest.mark.django_db
 def test_database_fallback_has_the_same_shape(api, settings):
     OrganisationFactory(name="资阳回退专利事务所", kind="patent_agency", latitude="30.13", longitude="104.63")
-    OrganisationFactory(name="成都回退专利事务所", kind="patent_agency", city="成都", latitude="30.57",
-                        longitude="104.07")  # fmt: skip
+    OrganisationFactory(
+        name="成都回退专利事务所", kind="patent_agency", city="成都", latitude="30.57", longitude="104.07"
+    )
     settings.ELASTICSEARCH_URL = closed_port_url()
     body = api.get(FIRMS, {"q": "回退", "near": "30.1222,104.6273", "radius_km": "20", "sort": "distance"}).json()
     assert body["backend"] == "database"

@@ -72,8 +72,12 @@ def _add_rows(n: int, make_loan, make_deal):
         TrademarkFactory(owner=owner)
         listing = ListingFactory(deal_type=["assignment", "open_license"][i % 2])
         make_deal(listing, ["released", "negotiating"][i % 2])
-        make_loan(["submitted", "active"][i % 2], approved="100000.00", covered="100000.00",
-                  disbursed_on=timezone.localdate() if i % 2 else None)  # fmt: skip
+        make_loan(
+            ["submitted", "active"][i % 2],
+            approved="100000.00",
+            covered="100000.00",
+            disbursed_on=timezone.localdate() if i % 2 else None,
+        )
 
 
 def test_the_refresh_does_the_same_number_of_queries_for_three_times_the_rows(make_loan, make_deal):
