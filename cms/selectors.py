@@ -6,7 +6,7 @@ import logging
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from ipmarket.formats import cny
+from ipmarket.core.money import cny
 
 logger = logging.getLogger(__name__)
 

@@ -19,12 +19,12 @@ from rest_framework.views import APIView
 
 from ipmarket.accounts import policies as people
 from ipmarket.accounts.models import Organisation
-from ipmarket.api.fields import DecimalString, MoneyField
-from ipmarket.api.filters import MineFilterSet
-from ipmarket.api.parsers import JSONParser
-from ipmarket.api.routers import ID_PATTERN
-from ipmarket.api.shapes import LossSplitResultSerializer, QuoteResultSerializer
 from ipmarket.assets import selectors as asset_selectors
+from ipmarket.core.api.fields import DecimalString, MoneyField
+from ipmarket.core.api.filters import MineFilterSet
+from ipmarket.core.api.parsers import JSONParser
+from ipmarket.core.api.routers import ID_PATTERN
+from ipmarket.core.api.shapes import LossSplitResultSerializer, QuoteResultSerializer
 
 from . import guards, money, policies, selectors, services
 from .models import Application, Claim, Document, Event, Programme, RepaymentPeriod

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipmarket.accounts.cities import city_label
 from ipmarket.assets.models import Patent, Trademark
-from ipmarket.formats import cny
+from ipmarket.core.money import cny
 
 from .models import Application, Document
 

@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils.translation import gettext as _
 
 from ipmarket.assets import rules
-from ipmarket.errors import Conflict, GuardFailed
+from ipmarket.core.errors import Conflict, GuardFailed
 
 from . import money, pool
 from .models import Application, ApplicationAsset, Document, Programme

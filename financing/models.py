@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from djmoney.models.fields import MoneyField
 
-from ipmarket import limits
+from ipmarket.core import limits
 
 RATE = {"max_digits": 7, "decimal_places": 5, "validators": [MinValueValidator(0), MaxValueValidator(1)]}
 AMOUNT = {"max_digits": 16, "decimal_places": 2}

@@ -12,7 +12,7 @@ from wagtail.snippets.views import chooser as chooser_views
 from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from ipmarket.admin_policies import ServiceSaveMixin, ViewOnlyPolicy
+from ipmarket.core.admin import ServiceSaveMixin, ViewOnlyPolicy
 
 from . import selectors, services
 from .models import Application, Programme

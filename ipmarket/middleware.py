@@ -2,10 +2,10 @@ import logging
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
-from django.utils.translation import gettext as _
+
+from ipmarket.core.busy import RETRY_AFTER_SECONDS, busy_detail, database_is_busy
 
 logger = logging.getLogger(__name__)
 
@@ -28,27 +28,6 @@ class ChineseFirstMiddleware:
 
 
 # --- a busy database answers 503 ------------------------------------------------------------------------
-
-RETRY_AFTER_SECONDS = 5
-
-# PostgreSQL: lock_timeout expired (lock_not_available), statement_timeout expired (query_canceled), and a
-# deadlock one of the two transactions lost. Each is over if the request is simply sent again.
-_POSTGRES_BUSY = {"55P03", "57014", "40P01"}
-
-
-def database_is_busy(exc: BaseException) -> bool:
-    """True when `exc` says the database was too busy to answer in time, not that the request was wrong:
-    SQLite's "database is locked" after its busy timeout, or PostgreSQL's lock or statement timeout."""
-    if not isinstance(exc, OperationalError):
-        return False
-    cause = exc.__cause__
-    if getattr(cause, "sqlstate", None) in _POSTGRES_BUSY:
-        return True
-    return "database is locked" in str(exc) or "database table is locked" in str(exc)
-
-
-def busy_detail() -> str:
-    return _("The service is busy. Please try again in a few seconds.")
 
 
 class DatabaseBusyMiddleware:

@@ -1,7 +1,7 @@
 from django.db import models
 from django.utils import timezone
 
-from ipmarket import limits
+from ipmarket.core import limits
 
 
 class PendingChange(models.Model):

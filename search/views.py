@@ -26,7 +26,7 @@ from ipmarket.accounts.selectors import organisations_visible_to
 from ipmarket.assets import identifiers
 from ipmarket.assets import selectors as asset_selectors
 from ipmarket.assets.models import Patent, Trademark
-from ipmarket.formats import cny
+from ipmarket.core.money import cny
 from ipmarket.market.forms import IPC_SECTIONS
 from ipmarket.market.models import Listing
 from ipmarket.market.selectors import listings_visible_to

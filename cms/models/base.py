@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.models import Locale, Page, Site
 
 from cms import chrome
-from ipmarket import limits
+from ipmarket.core import limits
 
 
 def other_language(language: str) -> str:

@@ -6,7 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.search import index
 
 from cms.blocks import faq_blocks
-from ipmarket import limits
+from ipmarket.core import limits
 
 from .base import SitePage
 

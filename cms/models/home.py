@@ -5,7 +5,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.search import index
 
-from ipmarket import limits
+from ipmarket.core import limits
 
 from .base import SitePage
 

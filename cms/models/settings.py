@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
-from ipmarket import limits
+from ipmarket.core import limits
 
 
 @register_setting(icon="site")

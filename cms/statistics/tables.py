@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from financing.models import Application
 from ipmarket.accounts.cities import city_label
-from ipmarket.formats import cny
+from ipmarket.core.money import cny
 from ipmarket.market.models import Deal, Listing
 
 from . import charts

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ipmarket.formats import cny
+from ipmarket.core.money import cny
 
 from . import selectors
 from .tables import BUILDERS, build_tables

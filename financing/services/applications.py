@@ -12,7 +12,7 @@ from djmoney.money import Money
 from ipmarket.accounts import policies as people
 from ipmarket.accounts.models import Organisation, User
 from ipmarket.assets.services import asset_pledge
-from ipmarket.errors import GuardFailed
+from ipmarket.core.errors import GuardFailed
 
 from .. import guards, money
 from ..models import Application, ApplicationAsset, Programme

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipmarket.assets.services import asset_release_pledge
-from ipmarket.errors import GuardFailed
+from ipmarket.core.errors import GuardFailed
 
 from .. import guards, money, pool
 from ..models import Application, Claim, Programme, Recovery

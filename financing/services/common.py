@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from ipmarket.assets import commitments
-from ipmarket.errors import GuardFailed, InvalidTransition
+from ipmarket.core.errors import GuardFailed, InvalidTransition
 from ipmarket.notifications import hooks as notification_hooks
 
 from .. import policies

@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ipmarket.errors import GuardFailed, InvalidTransition
+from ipmarket.core.errors import GuardFailed, InvalidTransition
 
 from .. import policies
 from ..models import Application, Document

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipmarket.assets.services import asset_pledge_enforceable
-from ipmarket.errors import GuardFailed
+from ipmarket.core.errors import GuardFailed
 
 from .. import guards, money
 from ..models import Application, Repayment, RepaymentPeriod

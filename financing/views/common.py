@@ -6,8 +6,8 @@ from decimal import Decimal
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from ipmarket.errors import refusal_text
-from ipmarket.formats import cny
+from ipmarket.core.errors import refusal_text
+from ipmarket.core.money import cny
 
 from .. import guards, money, services
 from ..forms import percent

@@ -8,8 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ipmarket.errors import REFUSALS, Conflict
-from ipmarket.formats import cny
+from ipmarket.core.errors import REFUSALS, Conflict
+from ipmarket.core.money import cny
 
 from .. import guards, policies, selectors, services
 from ..forms import DocumentForm, action_form, percent

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from ipmarket.accounts import policies as people
 from ipmarket.accounts.models import Organisation
 from ipmarket.accounts.selectors import organisations_of, organisations_visible_to
-from ipmarket.errors import REFUSALS, GuardFailed
-from ipmarket.formats import cny
+from ipmarket.core.errors import REFUSALS, GuardFailed
+from ipmarket.core.money import cny
 
 from .. import money, selectors, services
 from ..forms import ApplicationForm, QuoteForm, asset_key, fraction, percent, pledgeable_assets

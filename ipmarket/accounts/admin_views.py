@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 from wagtail.admin.utils import get_valid_next_url_from_request
 from wagtail.snippets.views.snippets import CreateView, EditView
 
-from ipmarket.admin_policies import ServiceSaveMixin
-from ipmarket.errors import REFUSALS, refusal_text
+from ipmarket.core.admin import ServiceSaveMixin
+from ipmarket.core.errors import REFUSALS, refusal_text
 
 from . import services
 from .models import Membership, Organisation

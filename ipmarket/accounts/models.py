@@ -10,7 +10,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from ipmarket import limits
+from ipmarket.core import limits
 
 from .validators import normalise_uscc, validate_uscc
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from ipmarket.errors import GuardFailed
+from ipmarket.core.errors import GuardFailed
 
 from . import policies
 from .models import ApiToken, Membership, Organisation, OrganisationEvent, Service, User

@@ -18,7 +18,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from ipmarket.admin_policies import ViewOnlyPolicy
+from ipmarket.core.admin import ViewOnlyPolicy
 
 from . import admin_views, policies
 from .models import ApiToken, Membership, Organisation, OrganisationEvent, Service, User

@@ -5,8 +5,8 @@ from django.views.decorators.csrf import csrf_exempt
 
 from financing.api import ApplicationViewSet, ProgrammeViewSet, QuoteView
 from ipmarket.accounts.api import ObtainApiToken, OrganisationViewSet
-from ipmarket.api.routers import Router
 from ipmarket.assets.api import PatentViewSet, TrademarkViewSet
+from ipmarket.core.api.routers import Router
 from ipmarket.market.api import DealViewSet, ListingViewSet
 from ipmarket.views import page_not_found
 from search.api import FirmSearchView, IPSearchView, SuggestView

@@ -10,7 +10,7 @@ from rest_framework.response import Response
 
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation
-from ipmarket.api.filters import IdFilter, MineFilterSet
+from ipmarket.core.api.filters import IdFilter, MineFilterSet
 
 from . import identifiers, selectors, services
 from .models import AssetEvent, Patent, Trademark

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from ipmarket.errors import GuardFailed
+from ipmarket.core.errors import GuardFailed
 
 LISTING = "listing"  # on the market: published or under negotiation
 DEAL = "deal"  # an open deal: negotiating, accepted, paid, or recorded and not yet released

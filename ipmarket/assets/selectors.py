@@ -6,7 +6,7 @@ people (owner or co-owner) and platform people. Fields private to the owner are 
 from django.db.models import Prefetch, Q, QuerySet
 
 from ipmarket.accounts import policies
-from ipmarket.limits import as_id
+from ipmarket.core.limits import as_id
 
 from .models import AssetEvent, Patent, PatentClassification, Trademark
 

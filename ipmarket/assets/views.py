@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ipmarket.formats import cny
+from ipmarket.core.money import cny
 from ipmarket.market.models import Listing
 from ipmarket.market.selectors import listings_visible_to
 

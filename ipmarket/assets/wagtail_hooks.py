@@ -14,7 +14,7 @@ from wagtail.snippets.views import snippets as snippet_views
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from ipmarket.accounts import policies
-from ipmarket.admin_policies import ServiceSaveMixin, ViewOnlyPolicy
+from ipmarket.core.admin import ServiceSaveMixin, ViewOnlyPolicy
 
 from . import import_views, services
 from .models import AssetEvent, Patent, Trademark

@@ -11,12 +11,12 @@ from rest_framework.response import Response
 
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation
-from ipmarket.api.fields import MoneyField
-from ipmarket.api.filters import AmountFilter, IdFilter, MineFilterSet
-from ipmarket.api.schema import ERROR
-from ipmarket.api.shapes import InquiryCreatedSerializer, PaymentHandleSerializer
 from ipmarket.assets import selectors as asset_selectors
-from ipmarket.errors import InvalidTransition
+from ipmarket.core.api.fields import MoneyField
+from ipmarket.core.api.filters import AmountFilter, IdFilter, MineFilterSet
+from ipmarket.core.api.schema import ERROR
+from ipmarket.core.api.shapes import InquiryCreatedSerializer, PaymentHandleSerializer
+from ipmarket.core.errors import InvalidTransition
 
 from . import selectors, services
 from .models import Deal, Listing, Message

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ipmarket.accounts import policies
 from ipmarket.assets import commitments, rules
 from ipmarket.assets.services import pledgee_consent_recorded
-from ipmarket.errors import GuardFailed, RoleRefused
+from ipmarket.core.errors import GuardFailed, RoleRefused
 
 from .models import Deal, Listing
 

@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 from djmoney.models.fields import MoneyField
 
-from ipmarket import limits
+from ipmarket.core import limits
 
 
 class Listing(models.Model):

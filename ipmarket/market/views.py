@@ -22,8 +22,8 @@ from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation
 from ipmarket.accounts.selectors import organisations_of
 from ipmarket.assets.models import PatentClassification
-from ipmarket.errors import REFUSALS, refusal_text
-from ipmarket.formats import cny
+from ipmarket.core.errors import REFUSALS, refusal_text
+from ipmarket.core.money import cny
 
 from . import guards, selectors, services
 from .forms import AcceptForm, InquiryForm, ListingFilterForm, MessageForm, NoteForm, RecordalForm

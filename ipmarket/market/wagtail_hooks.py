@@ -6,7 +6,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from ipmarket.admin_policies import SelectorSnippetViewSet, ViewOnlyPolicy
+from ipmarket.core.admin import SelectorSnippetViewSet, ViewOnlyPolicy
 
 from . import selectors
 from .models import Deal, Listing

@@ -13,7 +13,7 @@ import stripe
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from ipmarket.errors import PaymentUnavailable
+from ipmarket.core.errors import PaymentUnavailable
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ refunds twice. The deal services call these methods outside database transaction
 import stripe
 from django.utils.translation import gettext as _
 
-from ipmarket.errors import GuardFailed, PaymentUnavailable
+from ipmarket.core.errors import GuardFailed, PaymentUnavailable
 from ipmarket.market.payments import PaymentHandle
 
 from .client import stripe_client, stripe_errors

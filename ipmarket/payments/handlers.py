@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ipmarket.errors import GuardFailed
+from ipmarket.core.errors import GuardFailed
 from ipmarket.market.models import Deal
 from ipmarket.market.services import deal_mark_paid
 from ipmarket.market.services.common import record_event

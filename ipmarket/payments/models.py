@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
-from ipmarket import limits
+from ipmarket.core import limits
 
 stripe_account_id_validator = RegexValidator(
     r"^acct_[A-Za-z0-9]{1,250}$", _("A Stripe account id looks like “acct_1Nv0FGQ9RKHgCVdK”.")

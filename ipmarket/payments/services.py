@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation, User
-from ipmarket.errors import GuardFailed
+from ipmarket.core.errors import GuardFailed
 
 from .handlers import HANDLERS, RefundOrder
 from .models import PayoutAccount, StripeEvent, stripe_account_id_validator

@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.db import OperationalError
 
-from ipmarket.errors import PaymentUnavailable
+from ipmarket.core.errors import PaymentUnavailable
 
 # Worth retrying: Stripe unreachable (a late refund), the database busy (deadlock, lock timeout).
 TRANSIENT_ERRORS = (PaymentUnavailable, OperationalError)

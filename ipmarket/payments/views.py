@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from ipmarket.api.parsers import loads_bounded
+from ipmarket.core.api.parsers import loads_bounded
 
 from .services import stripe_event_record
 

@@ -258,17 +258,17 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    # JSON nested at most 32 deep (ipmarket/api/parsers.py), forms and uploads.
+    # JSON nested at most 32 deep (ipmarket/core/api/parsers.py), forms and uploads.
     "DEFAULT_PARSER_CLASSES": [
-        "ipmarket.api.parsers.JSONParser",
+        "ipmarket.core.api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_PAGINATION_CLASS": "ipmarket.api.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "ipmarket.core.api.pagination.PageNumberPagination",
     "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["ipmarket.api.filters.FilterBackend"],  # ids and booleans strict
-    "DEFAULT_SCHEMA_CLASS": "ipmarket.api.schema.AutoSchema",  # error answers, optional auth, nullables
-    "EXCEPTION_HANDLER": "ipmarket.api.exceptions.exception_handler",
+    "DEFAULT_FILTER_BACKENDS": ["ipmarket.core.api.filters.FilterBackend"],  # ids and booleans strict
+    "DEFAULT_SCHEMA_CLASS": "ipmarket.core.api.schema.AutoSchema",  # error answers, optional auth, nullables
+    "EXCEPTION_HANDLER": "ipmarket.core.api.exceptions.exception_handler",
     "COERCE_DECIMAL_TO_STRING": True,
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
@@ -279,7 +279,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "PREPROCESSING_HOOKS": ["ipmarket.api.schema.only_public_api"],
+    "PREPROCESSING_HOOKS": ["ipmarket.core.api.schema.only_public_api"],
     # Separate request and response components: a request then says what it must carry (non-blank strings,
     # no read-only fields) and a response what it holds (nullable columns, read-only fields).
     "COMPONENT_SPLIT_REQUEST": True,

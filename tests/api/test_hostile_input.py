@@ -8,7 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 
 from ipmarket.accounts.models import Organisation
-from ipmarket.api.parsers import MAX_JSON_DEPTH
+from ipmarket.core.api.parsers import MAX_JSON_DEPTH
 from ipmarket.market.models import Listing
 from tests.factories import ListingFactory, PatentFactory, TrademarkFactory, member_of
 from tests.payments.conftest import post_webhook

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from rest_framework import serializers
 
-from ipmarket.api.decimals import decimal_pattern
+from ipmarket.core.api.decimals import decimal_pattern
 from tests.factories import ListingFactory, OrganisationFactory, UserFactory
 
 SAMPLES = [

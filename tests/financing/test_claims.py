@@ -8,7 +8,7 @@ from djmoney.money import Money
 
 from financing import money, services
 from financing.models import Claim, Recovery
-from ipmarket.errors import GuardFailed, InvalidTransition
+from ipmarket.core.errors import GuardFailed, InvalidTransition
 from ipmarket.market.models import Deal
 from ipmarket.market.services import deal_mark_paid
 from tests.factories import OrganisationFactory, PatentFactory, member_of

@@ -16,7 +16,7 @@ from rest_framework.test import APIClient
 
 from financing import guards, services
 from financing.models import Application, Event
-from ipmarket.errors import GuardFailed
+from ipmarket.core.errors import GuardFailed
 
 from .conftest import act, fresh
 

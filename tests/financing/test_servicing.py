@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from financing import money, services
 from financing.models import Event, RepaymentPeriod
 from financing.money import working_days_after
-from ipmarket.errors import GuardFailed
+from ipmarket.core.errors import GuardFailed
 
 from .conftest import act, fresh, periods, refused, shift_loan, today
 

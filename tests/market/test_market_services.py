@@ -9,7 +9,7 @@ from djmoney.money import Money
 
 from ipmarket.assets.models import Patent
 from ipmarket.assets.services import asset_pledge, pledge_consent_record
-from ipmarket.errors import GuardFailed, InvalidTransition
+from ipmarket.core.errors import GuardFailed, InvalidTransition
 from ipmarket.market import services
 from ipmarket.market.models import Deal, Event, Listing, Message
 from tests.factories import OrganisationFactory, PatentFactory, TrademarkFactory, member_of

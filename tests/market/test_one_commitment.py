@@ -13,7 +13,7 @@ from djmoney.money import Money
 
 from ipmarket.assets.models import Patent
 from ipmarket.assets.services import asset_pledge, pledge_consent_record
-from ipmarket.errors import GuardFailed
+from ipmarket.core.errors import GuardFailed
 from ipmarket.market import services
 from ipmarket.market.models import Deal, Event, Listing
 from ipmarket.notifications.models import Notification

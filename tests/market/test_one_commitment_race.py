@@ -7,7 +7,7 @@ from djmoney.money import Money
 
 from financing import services as financing
 from ipmarket.assets import commitments
-from ipmarket.errors import GuardFailed
+from ipmarket.core.errors import GuardFailed
 from ipmarket.market import services as market
 from tests.factories import OrganisationFactory, PatentFactory, member_of
 from tests.financing.conftest import fresh, make_app, parties, private_media, programme  # noqa: F401

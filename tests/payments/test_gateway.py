@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 from djmoney.money import Money
 
-from ipmarket.errors import GuardFailed, PaymentUnavailable
+from ipmarket.core.errors import GuardFailed, PaymentUnavailable
 from ipmarket.market.models import Deal
 from ipmarket.payments.gateway import StripeGateway, cancel_refusal
 from ipmarket.payments.models import PayoutAccount, ReceivedPayment

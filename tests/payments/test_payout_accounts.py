@@ -3,7 +3,7 @@
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from ipmarket.errors import GuardFailed
+from ipmarket.core.errors import GuardFailed
 from ipmarket.payments.demo import seed_payout_accounts
 from ipmarket.payments.models import PayoutAccount, ReceivedPayment, StripeEvent
 from ipmarket.payments.services import payout_account_set, stripe_event_record

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 from djmoney.money import Money
 
-from ipmarket.errors import PaymentUnavailable
+from ipmarket.core.errors import PaymentUnavailable
 from ipmarket.market.models import Deal, Event
 from ipmarket.market.services import deal_cancel
 from ipmarket.payments.models import ReceivedPayment, StripeEvent

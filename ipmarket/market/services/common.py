@@ -1,5 +1,5 @@
 from ipmarket.assets.commitments import lock_assets
-from ipmarket.errors import GuardFailed, InvalidTransition
+from ipmarket.core.errors import GuardFailed, InvalidTransition
 from ipmarket.notifications import hooks as notification_hooks
 
 from ..models import Event

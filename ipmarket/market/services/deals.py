@@ -20,8 +20,8 @@ from djmoney.money import Money
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation, User
 from ipmarket.assets.services import asset_assign, asset_release_pledge
-from ipmarket.errors import Conflict, GuardFailed, RoleRefused
-from ipmarket.formats import cny
+from ipmarket.core.errors import Conflict, GuardFailed, RoleRefused
+from ipmarket.core.money import cny
 from ipmarket.notifications import hooks as notification_hooks
 
 from .. import guards

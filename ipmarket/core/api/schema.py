@@ -2,7 +2,7 @@
 
 `AutoSchema` adds to what drf-spectacular infers:
 
-- the error answers every operation can give, with their shapes (ipmarket/api/exceptions.py): 400
+- the error answers every operation can give, with their shapes (ipmarket/core/api/exceptions.py): 400
   `{"field": ["message"]}` or `{"detail", "code"}`, 401 (with `WWW-Authenticate`), 403, 404, 409
   `{"detail", "code", "allowed"?}`, 429 and 503 (with `Retry-After`), each where it can happen;
 - optional authentication (`security: [..., {}]`) wherever an anonymous caller passes the view's permission

@@ -5,8 +5,8 @@ from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
 from ipmarket.accounts import policies
-from ipmarket.api.fields import MAX_AMOUNT
-from ipmarket.limits import MAX_ID
+from ipmarket.core.api.fields import MAX_AMOUNT
+from ipmarket.core.limits import MAX_ID
 
 YES_NO = [("1", "1"), ("true", "true"), ("0", "0"), ("false", "false")]
 

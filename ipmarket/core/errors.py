@@ -1,4 +1,4 @@
-"""Errors raised by services, independent of the API. `ipmarket/api/exceptions.py` maps them:
+"""Errors raised by services, independent of the API. `ipmarket/core/api/exceptions.py` maps them:
 GuardFailed → 400 `{"detail", "code"}`, RoleRefused → 403 `{"detail", "code"}`,
 Conflict → 409 `{"detail", "code"}`, InvalidTransition → 409 with
 the allowed actions; the pages show them with `refusal_text`."""

@@ -16,9 +16,9 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from ipmarket.api.parsers import too_deep_message
-from ipmarket.errors import Conflict, GuardFailed, InvalidTransition, PaymentUnavailable, RoleRefused
-from ipmarket.middleware import RETRY_AFTER_SECONDS, busy_detail, database_is_busy
+from ipmarket.core.api.parsers import too_deep_message
+from ipmarket.core.busy import RETRY_AFTER_SECONDS, busy_detail, database_is_busy
+from ipmarket.core.errors import Conflict, GuardFailed, InvalidTransition, PaymentUnavailable, RoleRefused
 
 
 def _django_validation_error(exc: DjangoValidationError) -> Response:
@@ -60,7 +60,7 @@ def exception_handler(exc, context):
         return Response({"detail": detail, "code": "request_too_large"}, status=413)
     if isinstance(exc, RecursionError):
         # A view with parsers of its own (the token endpoint) decoding a body nested beyond the interpreter's
-        # limit; every other view refuses deep nesting in ipmarket.api.parsers.JSONParser.
+        # limit; every other view refuses deep nesting in ipmarket.core.api.parsers.JSONParser.
         exc = exceptions.ParseError(too_deep_message())
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()

@@ -5,7 +5,7 @@ from wagtail.log_actions import log
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from ipmarket.errors import REFUSALS, refusal_text
+from ipmarket.core.errors import REFUSALS, refusal_text
 
 
 class ViewOnlyPolicy(ModelPermissionPolicy):

@@ -8,7 +8,7 @@ BigAutoField value), so anything else never matches and answers 404. A viewset m
 
 from rest_framework.routers import DefaultRouter
 
-from ipmarket.limits import ID_DIGITS
+from ipmarket.core.limits import ID_DIGITS
 
 # 18 digits: every value fits a signed 64-bit integer (the largest is 19 digits, 9223372036854775807).
 ID_PATTERN = f"[0-9]{{1,{ID_DIGITS}}}"
