@@ -7,11 +7,23 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
+# Development mode: DEBUG is off unless set, so `make run` turns it on.
 export DEBUG="${DEBUG:-true}"
 export DJANGO_SETTINGS_MODULE="${DJANGO_SETTINGS_MODULE:-ipmarket.settings.base}"
 PORT="${PORT:-8000}"
 PY=.venv/bin/python
 mkdir -p var/log
+
+# Importing the settings creates nothing: the development secret key (read by the settings when DEBUG is on
+# and SECRET_KEY unset) and the folders under VAR_DIR are made here, once.
+if [ -z "${SECRET_KEY:-}" ]; then
+  key_file="${VAR_DIR:-var}/secret_key"
+  if [ ! -s "$key_file" ]; then
+    mkdir -p "$(dirname "$key_file")"
+    (umask 077 && $PY -c 'import secrets; print(secrets.token_urlsafe(50))' >"$key_file")
+  fi
+fi
+$PY manage.py ensure_dirs
 
 children=()
 es_started=no

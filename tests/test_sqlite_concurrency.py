@@ -25,9 +25,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CLIENTS, WRITES = 10, 5
-PASSWORD = "pw-12345-test"  # tests.factories.UserFactory's
+PASSWORD = "pw-12345-test"  # tests.accounts.factories.UserFactory's
 SETUP = f"""
-from tests.factories import OrganisationFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
 for i in range({CLIENTS}):
     member_of(OrganisationFactory(kind="enterprise"), role="admin", username=f"writer{{i}}")
 """
@@ -48,6 +48,7 @@ def server_env(var_dir: Path, settings_module: str = "ipmarket.settings.base") -
     env.update(
         DJANGO_SETTINGS_MODULE=settings_module,
         DEBUG="true",
+        SECRET_KEY="sqlite-concurrency-test-key",  # `make run` keeps one in var/secret_key
         VAR_DIR=str(var_dir),
         DATABASE_URL=f"sqlite:///{var_dir / 'db.sqlite3'}",
         ELASTICSEARCH_URL="http://127.0.0.1:9",  # nothing listens: indexing waits in PendingChange rows
@@ -79,6 +80,7 @@ class Server:
         return result
 
     def start(self):
+        self.manage("ensure_dirs")  # the broker's folders, as `make run` makes them
         self.manage("migrate", "--noinput")
         self.manage("shell", "-c", SETUP)
         self.log = open(self.var_dir / "server.log", "w")

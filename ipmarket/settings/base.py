@@ -1,10 +1,13 @@
 """Every setting of the project, read from the environment (django-environ).
 
-`test.py` and `production.py` only adjust what differs. The README lists every
-environment variable read here.
+Sections follow cookiecutter-django's order. `test.py` and `production.py` only adjust what differs. The
+README lists every environment variable read here.
+
+Importing this module has no side effect: it creates no folder and writes no file. The folders under VAR_DIR
+are made by `manage.py ensure_dirs` (which `scripts/run.sh` runs first) and the development secret key by
+`scripts/run.sh`.
 """
 
-import secrets
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,122 +21,38 @@ PROJECT_DIR = BASE_DIR / "ipmarket"
 
 env = environ.Env()
 
+# GENERAL
+# ------------------------------------------------------------------------------
 # Everything the app writes at run time (SQLite, uploads, broker queue, logs).
 VAR_DIR = Path(env.str("VAR_DIR", default=str(BASE_DIR / "var")))
-
-DEBUG = env.bool("DEBUG", default=True)
-
-
-def _development_secret_key() -> str:
-    """A random key kept under var/ so that a developer needs no configuration.
-
-    Only used when DEBUG is on and SECRET_KEY is unset; production settings
-    require SECRET_KEY.
-    """
-    key_file = VAR_DIR / "secret_key"
-    if not key_file.exists():
-        VAR_DIR.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
-
-
+# Off unless the environment turns it on (`make run` does).
+DEBUG = env.bool("DEBUG", default=False)
 SECRET_KEY = env.str("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("Set the SECRET_KEY environment variable (or DEBUG=true for development).")
-    SECRET_KEY = _development_secret_key()
-
+    # Development only: the random key `scripts/run.sh` keeps under VAR_DIR, so that a developer needs no
+    # configuration. Read here, never created here.
+    _key_file = VAR_DIR / "secret_key"
+    if not _key_file.is_file():
+        raise ImproperlyConfigured(
+            f"Set the SECRET_KEY environment variable, or run `make run` once: it keeps a development key in "
+            f"{_key_file}."
+        )
+    SECRET_KEY = _key_file.read_text().strip()
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Internationalisation: Chinese first, English by switch.
+TIME_ZONE = "Asia/Shanghai"
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+SITE_ID = 1
+USE_I18N = True
+USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
-INSTALLED_APPS = [
-    "ipmarket.accounts",
-    "ipmarket.assets",
-    "ipmarket.market",
-    "ipmarket.payments",
-    "ipmarket.notifications",
-    "cms",
-    "cms.statistics",
-    "search",
-    "financing",
-    "wagtail.contrib.forms",
-    "wagtail.contrib.redirects",
-    "wagtail.contrib.settings",
-    "wagtail.contrib.simple_translation",
-    "wagtail.contrib.sitemaps",
-    "wagtail.locales",
-    "wagtail.embeds",
-    "wagtail.sites",
-    "wagtail.users",
-    "wagtail.snippets",
-    "wagtail.documents",
-    "wagtail.images",
-    "wagtail.search",
-    "wagtail.admin",
-    "wagtail",
-    "modelcluster",
-    "taggit",
-    "rest_framework",
-    "axes",
-    "drf_spectacular",
-    "drf_spectacular_sidecar",
-    "django_filters",
-    "django_celery_beat",
-    "djmoney",
-    "django_fsm",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
-    "django.contrib.sitemaps",
-]
-
-MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "ipmarket.middleware.ContentSecurityPolicyMiddleware",  # django-csp, with the few per-path additions
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "ipmarket.middleware.ChineseFirstMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "ipmarket.middleware.DatabaseBusyMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the 429 page
-]
-
-ROOT_URLCONF = "ipmarket.urls"
-WSGI_APPLICATION = "ipmarket.wsgi.application"
-AUTH_USER_MODEL = "accounts.User"
-
-TEMPLATES = [
-    {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PROJECT_DIR / "templates"],
-        "APP_DIRS": True,
-        "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.debug",
-                "django.template.context_processors.request",
-                "django.template.context_processors.i18n",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "ipmarket.context_processors.site",
-                "ipmarket.notifications.context_processors.inbox",
-                "wagtail.contrib.settings.context_processors.settings",
-                "cms.context_processors.site_chrome",
-            ],
-        },
-    },
-]
-
-# Database: SQLite under var/ unless DATABASE_URL says otherwise.
+# DATABASES
+# ------------------------------------------------------------------------------
+# SQLite under VAR_DIR unless DATABASE_URL says otherwise.
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
 # A request that waits this long for a lock (a row another request holds) gives up: 503 with Retry-After
 # (ipmarket.middleware.DatabaseBusyMiddleware), never a 500 nor a worker stuck for minutes.
@@ -159,39 +78,172 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# CACHES
+# ------------------------------------------------------------------------------
+CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# URLS
+# ------------------------------------------------------------------------------
+ROOT_URLCONF = "ipmarket.urls"
+WSGI_APPLICATION = "ipmarket.wsgi.application"
+
+# APPS
+# ------------------------------------------------------------------------------
+DJANGO_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",  # whitenoise's, listed here because it must come before staticfiles
+    "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+]
+THIRD_PARTY_APPS = [
+    "wagtail.contrib.forms",
+    "wagtail.contrib.redirects",
+    "wagtail.contrib.settings",
+    "wagtail.contrib.simple_translation",
+    "wagtail.contrib.sitemaps",
+    "wagtail.locales",
+    "wagtail.embeds",
+    "wagtail.sites",
+    "wagtail.users",
+    "wagtail.snippets",
+    "wagtail.documents",
+    "wagtail.images",
+    "wagtail.search",
+    "wagtail.admin",
+    "wagtail",
+    "modelcluster",
+    "taggit",
+    "rest_framework",
+    "axes",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "django_filters",
+    "django_celery_beat",
+    "djmoney",
+    "django_fsm",
+]
+LOCAL_APPS = [
+    "ipmarket.core",
+    "ipmarket.accounts",
+    "ipmarket.assets",
+    "ipmarket.market",
+    "ipmarket.payments",
+    "ipmarket.notifications",
+    "cms",
+    "cms.statistics",
+    "search",
+    "financing",
+    "ipmarket.project",  # the wiring: seed_demo
+]
+# Our apps first (unlike cookiecutter-django): their templates, static files and commands win over those of
+# Wagtail and Django.
+INSTALLED_APPS = LOCAL_APPS + THIRD_PARTY_APPS + DJANGO_APPS
+
+# AUTHENTICATION
+# ------------------------------------------------------------------------------
+# django-axes counts failed sign-ins (page, Wagtail admin, API token) per username and client address; after
+# AXES_FAILURE_LIMIT of them that username is refused from that address (429 with Retry-After) until
+# AXES_COOLOFF_MINUTES pass without a new attempt. The address is REMOTE_ADDR (behind a proxy: the proxy's).
+# See ipmarket/accounts/auth.py.
+AUTHENTICATION_BACKENDS = [
+    "ipmarket.accounts.auth.SignInThrottleBackend",  # axes, first
+    "django.contrib.auth.backends.ModelBackend",
+]
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "/"
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=max(1, env.int("AXES_COOLOFF_MINUTES", default=15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "ipmarket.accounts.auth.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
+# API tokens (ApiTokenAuthentication) are bound to the password: revoked when it changes or the person or a
+# membership is deactivated; API_TOKEN_LIFETIME_HOURS > 0 also expires tokens that old (0: no expiry).
+API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=0)
+
+# PASSWORDS
+# ------------------------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "/accounts/login/"
-LOGIN_REDIRECT_URL = "/"
-LOGOUT_REDIRECT_URL = "/"
 
-# Internationalisation: Chinese first, English by switch.
-LANGUAGE_CODE = "zh-hans"
-LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
-TIME_ZONE = "Asia/Shanghai"
-USE_I18N = True
-USE_TZ = True
+# MIDDLEWARE
+# ------------------------------------------------------------------------------
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "ipmarket.middleware.ContentSecurityPolicyMiddleware",  # django-csp, with the few per-path additions
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "ipmarket.middleware.ChineseFirstMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ipmarket.middleware.DatabaseBusyMiddleware",
+    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the 429 page
+]
 
+# STATIC
+# ------------------------------------------------------------------------------
+STATIC_ROOT = VAR_DIR / "static"  # made by collectstatic
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
-MEDIA_URL = "/media/"
+# WhiteNoise serves the app folders directly in development (no collectstatic needed).
+WHITENOISE_USE_FINDERS = DEBUG
+
+# MEDIA
+# ------------------------------------------------------------------------------
 MEDIA_ROOT = VAR_DIR / "media"
+MEDIA_URL = "/media/"
 # Uploads that must never be served publicly (financing documents).
 PRIVATE_MEDIA_ROOT = VAR_DIR / "private"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = DEBUG
-DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# --- Security headers ------------------------------------------------------------------------------------
+# TEMPLATES
+# ------------------------------------------------------------------------------
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PROJECT_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.debug",
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "ipmarket.context_processors.site",
+                "ipmarket.notifications.context_processors.inbox",
+                "wagtail.contrib.settings.context_processors.settings",
+                "cms.context_processors.site_chrome",
+            ],
+        },
+    },
+]
+
+# SECURITY
+# ------------------------------------------------------------------------------
+# SecurityMiddleware's headers (production adds HSTS, the HTTPS redirect and the secure cookies).
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 # Content-Security-Policy (django-csp 4): every script, style, font and image is served by the site itself, so
 # no inline script or style runs and no other origin is reached — except what the paths of
 # CONTENT_SECURITY_POLICY_BY_PATH need (ipmarket.middleware.ContentSecurityPolicyMiddleware).
@@ -226,103 +278,68 @@ CONTENT_SECURITY_POLICY_BY_PATH = {
         "replace": {"frame-ancestors": [SELF]},
     },
 }
-WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars from gravatar.com in the admin
-WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call from the admin to releases.wagtail.io
-# SecurityMiddleware's headers (production adds HSTS and the secure cookies).
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "DENY"
 
-# Email: EMAIL_URL such as smtp://user:pass@host:587 (console in development).
+# EMAIL
+# ------------------------------------------------------------------------------
+# EMAIL_URL such as smtp://user:pass@host:587 sets EMAIL_BACKEND, EMAIL_HOST and the rest (console in
+# development).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ipmarket@localhost")
 
-CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
-
-# Wagtail
+# ADMIN (Wagtail)
+# ------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env.str("SITE_NAME", default="知识产权运营与质押融资服务平台")
 WAGTAILADMIN_BASE_URL = env.str("BASE_URL", default="http://127.0.0.1:8000")
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatars from gravatar.com in the admin
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # no call from the admin to releases.wagtail.io
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "csv", "txt", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Pages in two languages (docs/cms.md): Wagtail locales zh-hans (default) and en, copied for translation
 # with wagtail.contrib.simple_translation; both languages share the same URLs (the language cookie chooses).
 WAGTAIL_I18N_ENABLED = True
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
+# The Wagtail page editor posts more fields than Django's default limit of 1000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
-# REST API
-REST_FRAMEWORK = {
-    # Token first so that an anonymous caller gets 401 (with WWW-Authenticate).
-    "DEFAULT_AUTHENTICATION_CLASSES": [
-        "ipmarket.accounts.auth.ApiTokenAuthentication",  # our token model (ipmarket/accounts/auth.py)
-        "rest_framework.authentication.SessionAuthentication",
-    ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    # JSON nested at most 32 deep (ipmarket/core/api/parsers.py), forms and uploads.
-    "DEFAULT_PARSER_CLASSES": [
-        "ipmarket.core.api.parsers.JSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
-    ],
-    "DEFAULT_PAGINATION_CLASS": "ipmarket.core.api.pagination.PageNumberPagination",
-    "PAGE_SIZE": 20,
-    "DEFAULT_FILTER_BACKENDS": ["ipmarket.core.api.filters.FilterBackend"],  # ids and booleans strict
-    "DEFAULT_SCHEMA_CLASS": "ipmarket.core.api.schema.AutoSchema",  # error answers, optional auth, nullables
-    "EXCEPTION_HANDLER": "ipmarket.core.api.exceptions.exception_handler",
-    "COERCE_DECIMAL_TO_STRING": True,
-    "TEST_REQUEST_DEFAULT_FORMAT": "json",
-}
-SPECTACULAR_SETTINGS = {
-    "TITLE": "IP market and pledge financing API",
-    "VERSION": "1",
-    "SERVE_INCLUDE_SCHEMA": False,
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
-    "PREPROCESSING_HOOKS": ["ipmarket.core.api.schema.only_public_api"],
-    # Separate request and response components: a request then says what it must carry (non-blank strings,
-    # no read-only fields) and a response what it holds (nullable columns, read-only fields).
-    "COMPONENT_SPLIT_REQUEST": True,
+# LOGGING
+# ------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        "elasticsearch": {"level": "ERROR"},  # a 404 on a missing alias is expected, not a warning
+        "elastic_transport": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+    },
 }
 
-# Health checks: name -> dotted path of a callable returning True when up.
-# (Kept as paths so that ipmarket never imports the search package.)
-HEALTH_CHECKS = {
-    "database": "ipmarket.health.database_is_up",
-    "search": "search.client.search_is_up",
-    "broker": "ipmarket.health.broker_is_up",
-}
-
-# Elasticsearch
-ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
-ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="ipmarket")
-ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=10.0)
-
-# Celery: a filesystem broker under var/ unless CELERY_BROKER_URL says otherwise.
+# CELERY
+# ------------------------------------------------------------------------------
+# A filesystem broker under VAR_DIR unless CELERY_BROKER_URL says otherwise; its folders are made by
+# `manage.py ensure_dirs` (`make run` runs it), not here.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem://"):
-    _queue_dir = VAR_DIR / "celery" / "queue"
-    _processed_dir = VAR_DIR / "celery" / "processed"
-    _control_dir = VAR_DIR / "celery" / "control"
-    for _dir in (_queue_dir, _processed_dir, _control_dir):
-        _dir.mkdir(parents=True, exist_ok=True)
     CELERY_BROKER_TRANSPORT_OPTIONS = {
-        "data_folder_in": str(_queue_dir),
-        "data_folder_out": str(_queue_dir),
-        "processed_folder": str(_processed_dir),
-        "control_folder": str(_control_dir),
+        "data_folder_in": str(VAR_DIR / "celery" / "queue"),
+        "data_folder_out": str(VAR_DIR / "celery" / "queue"),
+        "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
+CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged once done, so that a worker killed mid-task leaves it to another worker.
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 660
 CELERY_TASK_IGNORE_RESULT = True
-CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Search: changes left pending while Elasticsearch or the broker was down; nightly drift repair.
@@ -382,40 +399,54 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-catch-up": {"task": "ipmarket.notifications.tasks.catch_up", "schedule": crontab(minute=20)},
 }
 
-# Stripe (tests point STRIPE_API_BASE at stripe-mock).
-STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
-STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
-STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
-# The marketplace's payment provider (see ipmarket/market/payments.py).
-MARKET_PAYMENT_GATEWAY = "ipmarket.payments.gateway.StripeGateway"
-
-# django-money
-CURRENCIES = ("CNY",)
-DEFAULT_CURRENCY = "CNY"
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "elasticsearch": {"level": "ERROR"},  # a 404 on a missing alias is expected, not a warning
-        "elastic_transport": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-    },
+# django-rest-framework
+# ------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    # Token first so that an anonymous caller gets 401 (with WWW-Authenticate).
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "ipmarket.accounts.auth.ApiTokenAuthentication",  # our token model (ipmarket/accounts/auth.py)
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
+    # JSON nested at most 32 deep (ipmarket/core/api/parsers.py), forms and uploads.
+    "DEFAULT_PARSER_CLASSES": [
+        "ipmarket.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "ipmarket.core.api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "DEFAULT_FILTER_BACKENDS": ["ipmarket.core.api.filters.FilterBackend"],  # ids and booleans strict
+    "DEFAULT_SCHEMA_CLASS": "ipmarket.core.api.schema.AutoSchema",  # error answers, optional auth, nullables
+    "EXCEPTION_HANDLER": "ipmarket.core.api.exceptions.exception_handler",
+    "COERCE_DECIMAL_TO_STRING": True,
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 
-SITE_ID = 1
+# drf-spectacular
+# ------------------------------------------------------------------------------
+SPECTACULAR_SETTINGS = {
+    "TITLE": "IP market and pledge financing API",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI and ReDoc from drf-spectacular-sidecar: served by the site itself (no CDN, see the CSP).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "PREPROCESSING_HOOKS": ["ipmarket.core.api.schema.only_public_api"],
+    # Separate request and response components: a request then says what it must carry (non-blank strings,
+    # no read-only fields) and a response what it holds (nullable columns, read-only fields).
+    "COMPONENT_SPLIT_REQUEST": True,
+}
 
-# Financing documents (PDF, JPEG, PNG), stored under PRIVATE_MEDIA_ROOT.
-FINANCING_DOCUMENT_MAX_BYTES = env.int("FINANCING_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
-
-# Search indexes: shards and replicas of each new index (a cluster of three nodes can take replicas 1).
+# SEARCH (Elasticsearch)
+# ------------------------------------------------------------------------------
+ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="http://127.0.0.1:9200")
+ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="ipmarket")
+ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=10.0)
+# Shards and replicas of each new index (a cluster of three nodes can take replicas 1).
 ELASTICSEARCH_SHARDS = env.int("ELASTICSEARCH_SHARDS", default=1)
 ELASTICSEARCH_REPLICAS = env.int("ELASTICSEARCH_REPLICAS", default=0)
-
 # Wagtail's own search (CMS pages) on the same Elasticsearch node, under its own prefix, with the cjk
 # analyzer as the default: PostgreSQL's text search cannot split Chinese into words (docs/search.md).
 WAGTAILSEARCH_BACKENDS = {
@@ -433,20 +464,26 @@ WAGTAILSEARCH_BACKENDS = {
     }
 }
 
-# --- Sign-in and API tokens (ipmarket/accounts/auth.py) ---------------------------------------------------
-# django-axes counts failed sign-ins (page, Wagtail admin, API token) per username and client address; after
-# AXES_FAILURE_LIMIT of them that username is refused from that address (429 with Retry-After) until
-# AXES_COOLOFF_MINUTES pass without a new attempt. The address is REMOTE_ADDR (behind a proxy: the proxy's).
-AUTHENTICATION_BACKENDS = [
-    "ipmarket.accounts.auth.SignInThrottleBackend",  # axes, first
-    "django.contrib.auth.backends.ModelBackend",
-]
-AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_TIME = timedelta(minutes=max(1, env.int("AXES_COOLOFF_MINUTES", default=15)))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_LOCKOUT_CALLABLE = "ipmarket.accounts.auth.lockout_response"
-AXES_RESET_ON_SUCCESS = True
-AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
-# API tokens (ApiTokenAuthentication) are bound to the password: revoked when it changes or the person or a
-# membership is deactivated; API_TOKEN_LIFETIME_HOURS > 0 also expires tokens that old (0: no expiry).
-API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=0)
+# PAYMENTS (Stripe, django-money)
+# ------------------------------------------------------------------------------
+# Tests point STRIPE_API_BASE at stripe-mock.
+STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+# The marketplace's payment provider (see ipmarket/market/payments.py).
+MARKET_PAYMENT_GATEWAY = "ipmarket.payments.gateway.StripeGateway"
+CURRENCIES = ("CNY",)
+DEFAULT_CURRENCY = "CNY"
+
+# THE PROGRAMME'S OWN
+# ------------------------------------------------------------------------------
+# Health checks: name -> dotted path of a callable returning True when up.
+# (Kept as paths so that ipmarket never imports the search package.)
+HEALTH_CHECKS = {
+    "database": "ipmarket.health.database_is_up",
+    "search": "search.client.search_is_up",
+    "broker": "ipmarket.health.broker_is_up",
+}
+# Financing documents (PDF, JPEG, PNG), stored under PRIVATE_MEDIA_ROOT.
+FINANCING_DOCUMENT_MAX_BYTES = env.int("FINANCING_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)

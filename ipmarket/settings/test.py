@@ -1,7 +1,7 @@
 """Settings for the test suite: real PostgreSQL, Redis, Elasticsearch and stripe-mock.
 
 `make test` starts those services and exports their URLs; the defaults below
-are the addresses `scripts/services.sh` uses.
+are the addresses `scripts/services.sh` uses. DEBUG stays off, as in production.
 """
 
 import os
@@ -15,11 +15,26 @@ os.environ.setdefault("DEBUG", "false")
 from .base import *  # noqa: E402,F403
 from .base import env  # noqa: E402
 
-ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="ipmarket_test")
-WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"] = f"{ELASTICSEARCH_INDEX_PREFIX}-cms-"  # noqa: F405
-PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="sk_test_123")
-STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_test_secret")
+# PASSWORDS
+# ------------------------------------------------------------------------------
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
+
+# STATIC
+# ------------------------------------------------------------------------------
+# The app folders, re-read on every request: no collectstatic before a test run.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# EMAIL
+# ------------------------------------------------------------------------------
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# SEARCH
+# ------------------------------------------------------------------------------
+ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="ipmarket_test")
+WAGTAILSEARCH_BACKENDS["default"]["INDEX_PREFIX"] = f"{ELASTICSEARCH_INDEX_PREFIX}-cms-"  # noqa: F405
+
+# PAYMENTS
+# ------------------------------------------------------------------------------
+STRIPE_API_KEY = env.str("STRIPE_API_KEY", default="sk_test_123")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="whsec_test_secret")
