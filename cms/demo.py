@@ -10,6 +10,8 @@ from django.db import transaction
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
+from financing.models import Programme
+
 from .models import FaqPage, GuidePage, HomePage, NewsIndexPage, NewsPage, PartnerOrganisation, PolicyPage, SiteSettings
 from .pages import ensure_home_page
 
@@ -100,7 +102,7 @@ ANNOUNCEMENT = {
         ),
         h2("三、风险怎么分担"),
         para(
-            "<p>贷款发生逾期且逾期超过90天、经认定形成损失的，以贷款本金余额乘以知识产权在押品中所占比例为损失基数，"
+            "<p>贷款发生逾期且逾期达到90天、经认定形成损失的，以贷款本金余额乘以知识产权在押品中所占比例为损失基数，"
             "由风险补偿资金承担40%（单笔最高100万元）、保险机构承担40%、合作银行承担20%。"
             "银行处置质押知识产权所得的净回收款，按各方实际承担比例返还。</p>"
         ),
@@ -220,7 +222,7 @@ POLICY = {
         ),
         h2("第三章 风险补偿"),
         para(
-            "<p><strong>第六条</strong> 贷款逾期超过90天的，合作银行应在认定违约后10个工作日内通过平台提出补偿申请。</p>"
+            "<p><strong>第六条</strong> 贷款逾期达到90天的，合作银行应在认定违约后10个工作日内通过平台提出补偿申请。</p>"
             "<p><strong>第七条</strong> 损失基数为违约时贷款本金余额乘以知识产权在押品中所占比例；"
             "风险补偿资金、保险机构、合作银行分别按40%、40%、20%分担，风险补偿资金单笔补偿不超过100万元。</p>"
             "<p><strong>第八条</strong> 合作银行应依法处置质押知识产权，可通过服务平台转让或者许可；"
@@ -267,7 +269,7 @@ PLEDGE_GUIDE = {
         h2("还款和逾期"),
         para(
             "<p>还款方式有等额本息、等额本金和按月付息到期还本三种，可在申请时在线试算。"
-            "逾期3天以上记为逾期，逾期超过90天认定违约；违约后银行提出补偿申请，"
+            "逾期3天以上记为逾期，逾期达到90天认定违约；违约后银行提出补偿申请，"
             "风险补偿资金和保险机构按比例代偿，银行再依法处置质押的知识产权。</p>"
         ),
         link("去质押融资工作台", "/financing/"),
@@ -516,8 +518,6 @@ def _translate(page: Page, locale: Locale, **fields):
 @transaction.atomic
 def seed_pages() -> HomePage:
     """The whole page tree with its English translations, the partners and the site settings."""
-    from financing.models import Programme
-
     _default, english = ensure_locales()
     home = ensure_home_page()
     if not home.search_description:

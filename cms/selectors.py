@@ -6,7 +6,12 @@ import logging
 from django.utils import timezone
 from wagtail.models import Locale, Page
 
-from ipmarket.core.money import cny
+from financing.selectors import programmes_visible_to
+from ipmarket.accounts.models import Organisation
+from ipmarket.assets.models import Patent, Trademark
+from ipmarket.core.money import cny, percent
+from ipmarket.market.models import Listing
+from ipmarket.market.selectors import listings_visible_to
 
 logger = logging.getLogger(__name__)
 
@@ -26,20 +31,17 @@ def home_figures() -> dict | None:
 
 
 def live_counts() -> dict:
-    from ipmarket.accounts.models import Organisation
-    from ipmarket.assets.models import Patent, Trademark
-    from ipmarket.market.models import Listing
+    """The statistics totals of the same name, counted now (cms/statistics/compute.py counts them alike)."""
 
     today = timezone.localdate()
     return {
         "organisations": Organisation.objects.filter(is_active=True).count(),
-        "invention_patents": Patent.objects.filter(
-            patent_type=Patent.Type.INVENTION, legal_status=Patent.LegalStatus.GRANTED, expiry_date__gte=today
+        "invention_patents": Patent.objects.in_force(today).filter(patent_type=Patent.Type.INVENTION).count(),
+        "valid_trademarks": Trademark.objects.in_force(today).count(),
+        # On offer: published or under negotiation.
+        "published_listings": Listing.objects.filter(
+            status__in=[Listing.Status.PUBLISHED, Listing.Status.UNDER_NEGOTIATION]
         ).count(),
-        "valid_trademarks": Trademark.objects.filter(
-            status=Trademark.Status.REGISTERED, expiry_date__gte=today
-        ).count(),
-        "published_listings": Listing.objects.filter(status=Listing.Status.PUBLISHED).count(),
     }
 
 
@@ -58,14 +60,9 @@ def latest_news(home: Page, *, limit: int = 3):
 
 
 def featured_listings(user, *, limit: int = 4) -> list:
-    """A few published listings, newest first, with their price formatted in CNY."""
-    from ipmarket.market.models import Listing
-    from ipmarket.market.selectors import listings_visible_to
+    """A few published listings, newest first (the page formats their price with `|cny`)."""
 
-    listings = list(listings_visible_to(user).filter(status=Listing.Status.PUBLISHED)[:limit])
-    for listing in listings:
-        listing.price_display = cny(listing.price)
-    return listings
+    return list(listings_visible_to(user).filter(status=Listing.Status.PUBLISHED)[:limit])
 
 
 def partners():
@@ -82,33 +79,28 @@ def programme_terms(programme_id, user) -> dict | None:
     """A programme's current settings, formatted for the policy page (None when no programme is linked)."""
     if programme_id is None:
         return None
-    from financing.selectors import programmes_visible_to
 
     programme = programmes_visible_to(user).filter(pk=programme_id).first()
     if programme is None:
         return None
 
-    def pct(rate):
-        value = (rate * 100).normalize()
-        return f"{value:f}%"
-
     return {
         "programme": programme,
         "max_principal": cny(programme.max_principal),
         "max_term_months": programme.max_term_months,
-        "max_annual_rate": pct(programme.max_annual_rate),
-        "premium_rate_cap": pct(programme.premium_rate_cap),
-        "interest_subsidy_rate": pct(programme.interest_subsidy_rate),
-        "premium_subsidy_ratio": pct(programme.premium_subsidy_ratio),
+        "max_annual_rate": percent(programme.max_annual_rate),
+        "premium_rate_cap": percent(programme.premium_rate_cap),
+        "interest_subsidy_rate": percent(programme.interest_subsidy_rate),
+        "premium_subsidy_ratio": percent(programme.premium_subsidy_ratio),
         "ltv": [
-            ("invention", pct(programme.ltv_invention)),
-            ("utility_model", pct(programme.ltv_utility_model)),
-            ("design", pct(programme.ltv_design)),
-            ("trademark", pct(programme.ltv_trademark)),
+            ("invention", percent(programme.ltv_invention)),
+            ("utility_model", percent(programme.ltv_utility_model)),
+            ("design", percent(programme.ltv_design)),
+            ("trademark", percent(programme.ltv_trademark)),
         ],
-        "fund_ratio": pct(programme.fund_ratio),
-        "insurer_ratio": pct(programme.insurer_ratio),
-        "bank_ratio": pct(programme.bank_ratio),
+        "fund_ratio": percent(programme.fund_ratio),
+        "insurer_ratio": percent(programme.insurer_ratio),
+        "bank_ratio": percent(programme.bank_ratio),
         "fund_cap_per_loan": cny(programme.fund_cap_per_loan),
         "pool_balance": cny(programme.pool_balance),
         "pool_leverage": f"{programme.pool_leverage.normalize():f}",

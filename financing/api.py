@@ -18,19 +18,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from ipmarket.accounts import policies as people
+from ipmarket.accounts.filters import MineFilterSet
 from ipmarket.accounts.models import Organisation
 from ipmarket.assets import selectors as asset_selectors
 from ipmarket.core.api.fields import DecimalString, MoneyField
-from ipmarket.core.api.filters import MineFilterSet
 from ipmarket.core.api.parsers import JSONParser
 from ipmarket.core.api.routers import ID_PATTERN
 from ipmarket.core.api.shapes import LossSplitResultSerializer, QuoteResultSerializer
 
-from . import guards, money, policies, selectors, services
-from .models import Application, Claim, Document, Event, Programme, RepaymentPeriod
-
-RATE = {"max_digits": 7, "decimal_places": 5, "min_value": Decimal("0"), "max_value": Decimal("0.99999")}
-AMOUNT = {"max_digits": 16, "decimal_places": 2}
+from . import guards, money, pool, selectors, services, workflow
+from .bodies import AMOUNT, RATE
+from .models import Application, Document, Event, Programme, RepaymentPeriod
 
 
 def _s(value: Decimal) -> str:
@@ -111,7 +109,7 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_fields = ["slug", "is_active"]
 
     def get_queryset(self):
-        return selectors.programmes_visible_to(self.request.user)
+        return pool.with_standing(selectors.programmes_visible_to(self.request.user))
 
     @extend_schema(request=LossSplitSerializer, responses=LossSplitResultSerializer)
     @action(detail=True, methods=["post"], url_path="loss-split", permission_classes=[permissions.AllowAny])
@@ -355,7 +353,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "object", "nullable": True})
     def get_claim(self, app) -> dict | None:
         """The claim after a default and how the loss was shared (amounts as decimal strings)."""
-        claim = Claim.objects.filter(application=app).first()
+        claim = getattr(app, "claim", None)  # selected with the application (get_queryset): no query per row
         if claim is None:
             return None
         shares = ("outstanding_principal", "loss_base", "fund_share", "insurer_share", "bank_share")
@@ -393,7 +391,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
 
     def get_allowed_actions(self, app) -> list[str]:
         user = self.context["request"].user
-        return [a for a in services.allowed_actions(app) if policies.actor_refusal(user, app, a) is None]
+        return [a for a in services.allowed_actions(app) if workflow.actor_refusal(user, app, a) is None]
 
 
 class ApplicationFilter(MineFilterSet):
@@ -414,73 +412,6 @@ class ApplicationFilter(MineFilterSet):
             | Q(appraiser_id__in=ids)
             | Q(programme__risk_fund_id__in=ids)
         )
-
-
-class NoteSerializer(serializers.Serializer):
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
-
-
-class AssetValueSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(choices=["patent", "trademark"])
-    id = serializers.IntegerField()
-    appraised_value = DecimalString(min_value=Decimal("0.01"), **AMOUNT)
-
-
-class ValueSerializer(NoteSerializer):
-    appraised_value = MoneyField()
-    report_date = serializers.DateField(required=False)
-    asset_values = AssetValueSerializer(many=True, required=False)
-    report = serializers.FileField(required=False, help_text=_("The valuation report (PDF, JPEG or PNG)."))
-
-
-IP_SHARE = {"max_digits": 5, "decimal_places": 4, "min_value": Decimal("0.0001"), "max_value": Decimal("1")}
-
-
-class ProposeSerializer(NoteSerializer):
-    principal = MoneyField()
-    annual_rate = DecimalString(**RATE)
-    ip_share = DecimalString(
-        required=False, help_text=_("The IP share of the collateral (0 < share ≤ 1); 1 when not given."), **IP_SHARE
-    )
-
-
-class ApproveSerializer(NoteSerializer):
-    """The terms the approver decides on: they must be the current proposal (else 409 `proposal_changed`)."""
-
-    principal = MoneyField()
-    annual_rate = DecimalString(**RATE)
-    ip_share = DecimalString(
-        required=False, help_text=_("The proposed IP share the approver saw; 1 when not given."), **IP_SHARE
-    )
-
-
-class UnderwriteSerializer(NoteSerializer):
-    premium_rate = DecimalString(**RATE)
-    policy_limit = MoneyField(required=False)
-
-
-class RegisterPledgeSerializer(NoteSerializer):
-    registration_number = serializers.CharField(max_length=200, allow_blank=True)
-
-
-class RepaymentSerializer(NoteSerializer):
-    amount = DecimalString(min_value=Decimal("0.01"), **AMOUNT)
-    paid_on = serializers.DateField()
-
-
-class RecoverySerializer(NoteSerializer):
-    amount = DecimalString(min_value=Decimal("0.01"), **AMOUNT)
-
-
-ACTION_BODIES = {
-    "value": ValueSerializer,
-    "bank_propose": ProposeSerializer,
-    "bank_approve": ApproveSerializer,
-    "underwrite": UnderwriteSerializer,
-    "register_pledge": RegisterPledgeSerializer,
-    "record_repayment": RepaymentSerializer,
-    "record_recovery": RecoverySerializer,
-}
 
 
 class ScheduleRowSerializer(serializers.ModelSerializer):
@@ -551,7 +482,11 @@ class ApplicationViewSet(
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
-        return selectors.applications_visible_to(self.request.user).prefetch_related("periods", "recoveries", "alerts")
+        return (
+            selectors.applications_visible_to(self.request.user)
+            .select_related("claim")
+            .prefetch_related("periods", "recoveries", "alerts")
+        )
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -570,9 +505,9 @@ class ApplicationViewSet(
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def actions(self, request, pk=None, action_name=None):
         app = self.get_object()
-        if action_name not in services.ACTION_SERVICES:
+        if action_name not in workflow.ACTIONS:
             raise NotFound(_("There is no such action."))
-        body = ACTION_BODIES.get(action_name, NoteSerializer)(data=request.data)
+        body = workflow.ACTIONS[action_name].body(data=request.data)
         body.is_valid(raise_exception=True)
         data = dict(body.validated_data)
         report = data.pop("report", None)
@@ -586,7 +521,7 @@ class ApplicationViewSet(
                     report_date=data.get("report_date") or None,
                 )
                 data.setdefault("report_date", document.report_date)
-            services.ACTION_SERVICES[action_name](application=app, by=request.user, **data)
+            workflow.ACTIONS[action_name].service(application=app, by=request.user, **data)
         return Response(self._fresh(app.pk))
 
     @extend_schema(responses=ScheduleRowSerializer(many=True))

@@ -11,3 +11,5 @@ class FinancingConfig(AppConfig):
         from .commitments import asset_commitments
 
         commitments.register(asset_commitments)
+
+        from . import notices, services  # noqa: F401  (register the notices and the workflow's services)

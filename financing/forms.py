@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipmarket.accounts.cities import city_label
 from ipmarket.assets.models import Patent, Trademark
-from ipmarket.core.money import cny
+from ipmarket.core.money import cny, percent
 
 from .models import Application, Document
 
@@ -51,14 +51,6 @@ def percent_field(label, **kwargs) -> forms.DecimalField:
 def fraction(percent: Decimal) -> Decimal:
     """4.35 (%) → 0.0435, exactly."""
     return percent.scaleb(-2)
-
-
-def percent(rate: Decimal | None) -> str:
-    """0.0435 → "4.35%" (for labels and help texts)."""
-    if rate is None:
-        return ""
-    text = f"{rate.scaleb(2):.3f}".rstrip("0").rstrip(".")
-    return f"{text}%"
 
 
 def asset_key(asset) -> str:
@@ -310,22 +302,6 @@ class RecoveryForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         return {"amount": self.cleaned_data["amount"]}
-
-
-ACTION_FORMS = {
-    "value": ValueForm,
-    "bank_propose": ProposeForm,
-    "bank_approve": ApproveForm,
-    "underwrite": UnderwriteForm,
-    "register_pledge": RegisterPledgeForm,
-    "record_repayment": RepaymentForm,
-    "record_recovery": RecoveryForm,
-}
-
-
-def action_form(action: str, data=None, **kwargs) -> forms.Form:
-    """The form of an action's inputs, prefixed with the action so that every id on the page is unique."""
-    return ACTION_FORMS.get(action, NoteForm)(data, prefix=action, **kwargs)
 
 
 class DocumentForm(forms.Form):

@@ -1,5 +1,6 @@
-"""The guards of docs/financing.md: each returns a GuardFailed (code + reason) or None, so the API
-answers 400 with the code and the workspaces grey out a button with the same reason."""
+"""The guards of the loan workflow (listed with their codes in docs/domain.md): each returns a GuardFailed
+(code + reason) or None, so the API answers 400 with the code and the workspaces grey out a button with the
+same reason."""
 
 from datetime import date
 from decimal import Decimal
@@ -9,21 +10,13 @@ from django.utils.translation import gettext as _
 
 from ipmarket.assets import rules
 from ipmarket.core.errors import Conflict, GuardFailed
+from ipmarket.core.money import cny, percent
 
 from . import money, pool
 from .models import Application, ApplicationAsset, Document, Programme
 
 S = Application.State
 REPORT_MAX_AGE = relativedelta(months=12)
-
-
-def _cny(amount: Decimal) -> str:
-    return f"¥{amount:,.2f}"
-
-
-def _percent(rate: Decimal) -> str:
-    """0.0435 → "4.35%"."""
-    return f"{rate.scaleb(2):.3f}".rstrip("0").rstrip(".") + "%"
 
 
 def eligibility_refusal(app: Application) -> GuardFailed | None:
@@ -41,7 +34,7 @@ def eligibility_refusal(app: Application) -> GuardFailed | None:
     if app.principal.amount > programme.max_principal.amount:
         return GuardFailed(
             "principal_above_programme_max",
-            _("The programme lends at most %(max)s per borrower.") % {"max": _cny(programme.max_principal.amount)},
+            _("The programme lends at most %(max)s per borrower.") % {"max": cny(programme.max_principal.amount)},
         )
     if app.term_months > programme.max_term_months:
         return GuardFailed(
@@ -51,7 +44,7 @@ def eligibility_refusal(app: Application) -> GuardFailed | None:
     if app.annual_rate > programme.max_annual_rate:
         return GuardFailed(
             "rate_above_cap",
-            _("The programme caps the annual rate at %(cap)s.") % {"cap": f"{programme.max_annual_rate:.2%}"},
+            _("The programme caps the annual rate at %(cap)s.") % {"cap": percent(programme.max_annual_rate)},
         )
     parties = {
         "lender": ("bank", _("The lender named is not a bank.")),
@@ -113,7 +106,7 @@ def verify_ip_refusal(app: Application, today: date) -> GuardFailed | None:
             )
         if asset.pledged:
             return GuardFailed("already_pledged", _("%(asset)s is already pledged.") % {"asset": label})
-        if asset.expiry_date < maturity:
+        if not rules.outlasts(asset, maturity):
             return GuardFailed(
                 "expires_before_maturity",
                 _("%(asset)s expires on %(expiry)s, before the loan would mature (%(maturity)s).")
@@ -169,12 +162,12 @@ def loan_terms_refusal(app: Application, principal: Decimal, rate: Decimal) -> G
                 "The principal may be at most %(limit)s: the lesser of the programme maximum and the loan-to-value "
                 "limit of the appraised IP."
             )
-            % {"limit": _cny(limit)},
+            % {"limit": cny(limit)},
         )
     if rate > programme.max_annual_rate:
         return GuardFailed(
             "rate_above_cap",
-            _("The programme caps the annual rate at %(cap)s.") % {"cap": f"{programme.max_annual_rate:.2%}"},
+            _("The programme caps the annual rate at %(cap)s.") % {"cap": percent(programme.max_annual_rate)},
         )
     if app.term_months > programme.max_term_months:
         return GuardFailed(
@@ -209,7 +202,7 @@ def proposal_conflict(app: Application, principal: Decimal, rate: Decimal, ip_sh
             "The proposal changed since you saw it: it is now %(principal)s at %(rate)s, IP share %(share)s. "
             "Review the new terms before deciding."
         )
-        % {"principal": _cny(current[0]), "rate": _percent(current[1]), "share": _percent(current[2])},
+        % {"principal": cny(current[0]), "rate": percent(current[1]), "share": percent(current[2])},
     )
 
 
@@ -217,7 +210,7 @@ def premium_refusal(app: Application, premium_rate: Decimal) -> GuardFailed | No
     if premium_rate < 0 or premium_rate > app.programme.premium_rate_cap:
         return GuardFailed(
             "premium_above_cap",
-            _("The premium may be at most %(cap)s a year.") % {"cap": f"{app.programme.premium_rate_cap:.2%}"},
+            _("The premium may be at most %(cap)s a year.") % {"cap": percent(app.programme.premium_rate_cap)},
         )
     return None
 
@@ -266,7 +259,7 @@ def policy_limit_refusal(app: Application, policy_limit: Decimal | None) -> Guar
                 "The policy limit may not be below %(min)s: the insurer's share of the largest loss this loan can "
                 "leave, or the programme's limit."
             )
-            % {"min": _cny(max(minimum, Decimal("0.01")))},
+            % {"min": cny(max(minimum, Decimal("0.01")))},
         )
     return None
 
@@ -287,7 +280,7 @@ def headroom_refusal(app: Application) -> GuardFailed | None:
         return GuardFailed(
             "pool_headroom_exceeded",
             _("The pool's headroom (%(headroom)s) does not cover this loan's principal.")
-            % {"headroom": _cny(max(headroom, Decimal("0")))},
+            % {"headroom": cny(max(headroom, Decimal("0")))},
         )
     return None
 

@@ -14,6 +14,7 @@ from django_fsm import FSMField, transition
 from djmoney.models.fields import MoneyField
 
 from ipmarket.core import limits
+from ipmarket.core.money import CURRENCY, in_currency
 
 RATE = {"max_digits": 7, "decimal_places": 5, "validators": [MinValueValidator(0), MaxValueValidator(1)]}
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
@@ -28,7 +29,7 @@ MAX_TERM_MONTHS = 360
 
 
 def money(verbose_name, **kwargs):
-    return MoneyField(verbose_name, default_currency="CNY", **AMOUNT, **kwargs)
+    return MoneyField(verbose_name, default_currency=CURRENCY, **AMOUNT, **kwargs)
 
 
 class Programme(models.Model):
@@ -130,7 +131,7 @@ class Programme(models.Model):
             value = getattr(self, name)
             if value is None:
                 continue
-            if value.currency.code != "CNY":
+            if not in_currency(value):
                 errors[name] = [_("Amounts are in CNY.")]
             elif value.amount < 0 or (value.amount == 0 and name != "pool_balance"):
                 errors[name] = [
@@ -215,6 +216,8 @@ class Application(models.Model):
         S.CLOSED_REPAID,
     ]
     EDITABLE = [S.DRAFT, S.RETURNED]
+    # A loan whose collateral the nightly check watches: pledge registered, until the claim is settled.
+    WATCHED = [S.PLEDGE_REGISTERED, S.ACTIVE, S.OVERDUE, S.DEFAULTED, S.CLAIM_SUBMITTED]
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="applications")
     applicant = models.ForeignKey(

@@ -115,7 +115,7 @@ def schedule(
     method: str,
     start: date | None = None,
 ) -> list[Period]:
-    """The repayment schedule of a loan (docs/financing.md "Repayment schedule").
+    """The repayment schedule of a loan (docs/domain.md, "Repayment schedule").
 
     r = annual_rate / 12, exact; interest of a period = round(balance before the period × r).
 

@@ -65,38 +65,6 @@ def _rejecter(user, app):
     return _platform(user, app)
 
 
-# action → (who may act, the sentence shown when someone else tries)
-ACTORS = {
-    "submit": (_borrower, _("The borrowing enterprise submits its application.")),
-    "withdraw": (_borrower, _("The borrowing enterprise withdraws its application.")),
-    "sign_contract": (_borrower, _("The borrowing enterprise signs the contract.")),
-    "prescreen": (_platform, _("Platform people pre-screen applications.")),
-    "verify_ip": (_platform, _("Platform people verify the pledged IP with CNIPA's register.")),
-    "return": (lambda u, a: _platform(u, a) or _bank(u, a), _("The platform or the bank returns an application.")),
-    "reject": (_rejecter, _("You may not reject this application at this stage.")),
-    "value": (_appraiser, _("The appraiser named on the application values the IP.")),
-    "bank_propose": (_bank_officer, _("An officer of the bank named on the application proposes the loan.")),
-    "bank_approve": (_bank_approver, _("An approver of the bank named on the application decides.")),
-    "underwrite": (_insurer, _("The insurer named on the application underwrites it.")),
-    "fund_file": (_fund, _("The programme's risk-compensation fund files the loan.")),
-    "register_pledge": (_bank_officer, _("The bank's officer registers the pledge.")),
-    "disburse": (_bank_officer, _("The bank's officer disburses the loan.")),
-    "record_repayment": (_bank_officer, _("The bank's officer records repayments.")),
-    "mark_default": (_bank_officer, _("The bank's officer records a default.")),
-    "submit_claim": (_bank_officer, _("The bank's officer submits the claim.")),
-    "settle_claim": (lambda u, a: _fund(u, a) or _platform(u, a), _("The fund settles claims.")),
-    "record_recovery": (_bank_officer, _("The bank's officer records recoveries.")),
-    "close": (lambda u, a: _bank_officer(u, a) or _platform(u, a), _("The bank or the platform closes the case.")),
-    "release_pledge": (_bank_officer, _("The bank's officer releases the pledge.")),
-}
-
-
-def actor_refusal(user, application, action: str) -> str | None:
-    """Why this person may not take the action (a readable reason), or None."""
-    allowed, reason = ACTORS[action]
-    return None if allowed(user, application) else str(reason)
-
-
 # --- sides and documents -------------------------------------------------------------------------------------
 
 

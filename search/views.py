@@ -25,9 +25,8 @@ from ipmarket.accounts.models import Organisation, Service
 from ipmarket.accounts.selectors import organisations_visible_to
 from ipmarket.assets import identifiers
 from ipmarket.assets import selectors as asset_selectors
-from ipmarket.assets.models import Patent, Trademark
+from ipmarket.assets.models import IPC_SECTIONS, Patent, Trademark
 from ipmarket.core.money import cny
-from ipmarket.market.forms import IPC_SECTIONS
 from ipmarket.market.models import Listing
 from ipmarket.market.selectors import listings_visible_to
 
@@ -265,8 +264,6 @@ def firm_detail(request, pk):
             ),
         }
     listing_rows = list(listings[:DETAIL_ROWS])
-    for listing in listing_rows:
-        listing.price_display = cny(listing.price)
     return render(
         request,
         "search/firm_detail.html",

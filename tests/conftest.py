@@ -1,8 +1,21 @@
 import pytest
 from rest_framework.test import APIClient
 
+from tests.accounts.factories import OrganisationFactory, member_of
 from tests.browser import browser, page  # noqa: F401 (fixtures shared by every browser test)
-from tests.factories import OrganisationFactory, member_of
+
+# Fixtures that reach the database: requested directly or through another fixture (`fixturenames` is the closure).
+# `django_db_setup` is asked for by fixtures that unblock the database themselves (e.g. tests/cms/conftest.py).
+DATABASE_FIXTURES = {"db", "transactional_db", "client", "live_server", "django_db_setup"}
+
+
+def _django_test_case_with_a_database(item) -> bool:
+    """A Django test class (TestCase, TransactionTestCase, LiveServerTestCase, Wagtail's, …) that opens a
+    database: it creates and drops a PostgreSQL test database whatever its fixtures say."""
+    from django.test import SimpleTestCase
+
+    cls = getattr(item, "cls", None)
+    return isinstance(cls, type) and issubclass(cls, SimpleTestCase) and bool(cls.databases)
 
 
 def pytest_collection_modifyitems(config, items):
@@ -12,8 +25,10 @@ def pytest_collection_modifyitems(config, items):
         if "/tests/e2e/" in path:
             item.add_marker(pytest.mark.e2e)
             item.add_marker(pytest.mark.integration)
-        elif item.get_closest_marker("django_db") or {"db", "transactional_db", "client", "live_server"} & set(
-            getattr(item, "fixturenames", ())
+        elif (
+            item.get_closest_marker("django_db")
+            or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+            or _django_test_case_with_a_database(item)
         ):
             item.add_marker(pytest.mark.integration)
 

@@ -10,7 +10,8 @@ from django.db import connection, connections
 
 from ipmarket.accounts.models import User
 from ipmarket.assets.models import Trademark
-from tests.factories import TrademarkFactory, member_of
+from tests.accounts.factories import member_of
+from tests.assets.factories import TrademarkFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

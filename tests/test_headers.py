@@ -5,11 +5,16 @@ style or event handler that such a policy would block."""
 from html.parser import HTMLParser
 
 import pytest
-from django.core.management import call_command
 
+from cms.demo import PROGRAMME_SLUG, seed_pages
+from cms.statistics.services import statistics_refresh
 from ipmarket.accounts.models import User
 from ipmarket.assets.models import Patent
 from ipmarket.market.models import Deal, Listing
+from tests.accounts.factories import OrganisationFactory, UserFactory, member_of
+from tests.assets.factories import PatentFactory, TrademarkFactory
+from tests.financing.factories import ProgrammeFactory, application, cast
+from tests.market.factories import ListingFactory, deal_in
 
 pytestmark = pytest.mark.django_db
 
@@ -75,11 +80,29 @@ def assert_security_headers(response, where):
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", "--with-users", verbosity=0)
+def content(db, settings, tmp_path):
+    """Content for every page, built with the factories: the site's page tree; listings of a third firm, of
+    enterprise1 and of enterprise2, and enterprise2's deal on enterprise1's licence; enterprise1's draft and
+    disbursed pledge loans; the superuser `admin`; the statistics computed from all of it."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"  # the valuation reports of the loans
+    firm1 = OrganisationFactory(kind="enterprise", name="资阳天府智能装备有限公司")
+    firm2 = OrganisationFactory(kind="enterprise", city="成都", name="成都蜀锦新材料科技有限公司")
+    enterprise1 = member_of(firm1, role="admin", username="enterprise1")
+    enterprise2 = member_of(firm2, role="admin", username="enterprise2")
+    UserFactory(username="admin", is_superuser=True, is_staff=True)
+    ListingFactory(deal_type="assignment", price="880000.00")  # another firm's: enterprise1 may inquire
+    licence = ListingFactory(patent=PatentFactory(owner=firm1), created_by=enterprise1)
+    ListingFactory(patent=None, trademark=TrademarkFactory(owner=firm2), deal_type="exclusive_license")
+    deal_in("negotiating", licence, buyer_person=enterprise2)
+    parties = cast(owner=enterprise1)
+    programme = ProgrammeFactory(slug=PROGRAMME_SLUG, risk_fund=parties.fund)
+    application("draft", cast=parties, programme=programme, purpose="采购原材料")
+    application("active", cast=parties, programme=programme, principal="5000000")
+    seed_pages()
+    statistics_refresh()
 
 
-def test_pages_have_a_strict_policy_and_no_inline_code(client, demo):
+def test_pages_have_a_strict_policy_and_no_inline_code(client, content):
     listing = Listing.objects.filter(status="published").order_by("pk").first()
     patent = Patent.objects.order_by("pk").first()
     public = [
@@ -117,7 +140,7 @@ def test_the_swagger_ui_script_is_served_separately(client):
     assert "SwaggerUIBundle" in script.content.decode()
 
 
-def test_only_the_pay_step_may_load_stripe(client, demo):
+def test_only_the_pay_step_may_load_stripe(client, content):
     deal = Deal.objects.order_by("pk").first()
     client.force_login(
         User.objects.get(
@@ -134,7 +157,7 @@ def test_only_the_pay_step_may_load_stripe(client, demo):
     assert "https://js.stripe.com" not in policy(client.get("/market/"))["script-src"]
 
 
-def test_the_wagtail_admin_alone_allows_inline_code(client, demo):
+def test_the_wagtail_admin_alone_allows_inline_code(client, content):
     client.force_login(User.objects.get(username="admin"))
     response = client.get("/admin/")
     assert response.status_code == 200

@@ -1,15 +1,14 @@
-"""Pages: Chinese first, the language switch, sign-in for every demo person, 404/500, the firm directory."""
+"""Pages: Chinese first, the language switch, sign-in, 404/500, the firm directory. (Every demo person signs
+in through the login page: tests/cms/test_seed_demo.py.)"""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cms.pages import ensure_home_page
-from ipmarket.accounts.demo import DEMO_PASSWORD, PEOPLE
 from search import indexes
 from search.client import get_client
-from tests.factories import OrganisationFactory, ServiceFactory
+from tests.accounts.factories import OrganisationFactory, ServiceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,16 +43,6 @@ def test_language_switch_turns_pages_english_and_back(client, home):
     assert '<html lang="en">' in html and "Firms and agencies" in html
     client.post("/i18n/setlang/", {"language": "zh-hans", "next": "/"})
     assert "机构" in client.get("/firms/").content.decode()
-
-
-def test_every_demo_person_can_sign_in_through_the_login_page(client, home):
-    call_command("seed_demo", "--with-users", verbosity=0)
-    for username in ["admin", *PEOPLE]:
-        response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
-        assert response.status_code == 302, username
-        page = client.get("/").content.decode()
-        assert "退出" in page, username
-        client.post("/accounts/logout/")
 
 
 def test_wrong_password_shows_an_error_and_keeps_the_username(client, home):

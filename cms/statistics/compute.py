@@ -8,14 +8,13 @@ language), counts as ints, money and ratios as decimal strings. `compute_figures
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.db.models.functions import TruncMonth
 
 from financing.models import Application, Programme
 from financing.services import pool_standing
 from ipmarket.accounts.cities import cities
 from ipmarket.accounts.models import Organisation
-from ipmarket.assets import rules
 from ipmarket.assets.models import Patent, Trademark
 from ipmarket.market.models import Deal, Listing
 
@@ -33,16 +32,12 @@ def _money(amount) -> str:
 
 def invention_patents_in_force(today: date):
     """Granted invention patents not past their term whose annual fees have not lapsed (rules.patent_in_force)."""
-    return Patent.objects.filter(
-        patent_type=Patent.Type.INVENTION,
-        legal_status=Patent.LegalStatus.GRANTED,
-        expiry_date__gt=today,
-    ).filter(Q(annual_fee_paid_until__isnull=True) | Q(annual_fee_paid_until__gte=today - rules.FEE_GRACE))
+    return Patent.objects.in_force(today).filter(patent_type=Patent.Type.INVENTION)
 
 
 def trademarks_in_force(today: date):
     """Registered trademarks up to their expiry date (rules.trademark_in_force)."""
-    return Trademark.objects.filter(status=Trademark.Status.REGISTERED, expiry_date__gte=today)
+    return Trademark.objects.in_force(today)
 
 
 def patents_by_city(today: date) -> list[dict]:

@@ -6,7 +6,7 @@ definition, so the chart, its table alternative and the download never disagree.
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
@@ -87,7 +87,7 @@ def _percent(value: str | None) -> Cell:
 
 def yuan(amount: Decimal) -> str:
     """Whole yuan for the labels of a chart (the table gives the cents)."""
-    return f"¥{amount.quantize(Decimal('1'), rounding=ROUND_HALF_UP):,}"
+    return cny(amount, whole=True)
 
 
 def programme_name(programme: dict) -> str:

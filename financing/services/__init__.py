@@ -1,5 +1,6 @@
-"""Services of pledge financing. `ACTION_SERVICES` maps each action of the API to its service."""
+"""Services of pledge financing. Each action's service is named in financing/workflow.py."""
 
+from .. import workflow
 from .applications import (
     application_bank_approve,
     application_bank_propose,
@@ -39,39 +40,38 @@ from .servicing import (
     outstanding_principal,
 )
 
-ACTION_SERVICES = {
-    "submit": application_submit,
-    "prescreen": application_prescreen,
-    "return": application_return,
-    "reject": application_reject,
-    "withdraw": application_withdraw,
-    "verify_ip": application_verify_ip,
-    "value": application_value,
-    "bank_propose": application_bank_propose,
-    "bank_approve": application_bank_approve,
-    "underwrite": application_underwrite,
-    "fund_file": application_fund_file,
-    "sign_contract": application_sign_contract,
-    "register_pledge": application_register_pledge,
-    "disburse": application_disburse,
-    "record_repayment": application_record_repayment,
-    "mark_default": application_mark_default,
-    "submit_claim": application_submit_claim,
-    "settle_claim": application_settle_claim,
-    "record_recovery": application_record_recovery,
-    "close": application_close,
-    "release_pledge": application_release_pledge,
-}
-assert set(ACTION_SERVICES) == set(ACTIONS)
+# action → its service (each marked `@workflow.executes(name)`): the dispatch of the API and the pages
+ACTION_SERVICES = {name: action.service for name, action in workflow.ACTIONS.items()}
 
 __all__ = [
     "ACTIONS",
     "ACTION_SERVICES",
     "allowed_actions",
-    "days_past_due",
+    "application_bank_approve",
+    "application_bank_propose",
+    "application_close",
     "application_create",
+    "application_disburse",
+    "application_fund_file",
+    "application_mark_default",
+    "application_prescreen",
+    "application_record_recovery",
+    "application_record_repayment",
+    "application_register_pledge",
+    "application_reject",
+    "application_release_pledge",
+    "application_return",
+    "application_settle_claim",
+    "application_sign_contract",
+    "application_submit",
+    "application_submit_claim",
+    "application_underwrite",
     "application_update",
+    "application_value",
+    "application_verify_ip",
+    "application_withdraw",
     "collateral_check",
+    "days_past_due",
     "document_upload",
     "loans_check_overdue",
     "outstanding_principal",

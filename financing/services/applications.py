@@ -12,18 +12,24 @@ from djmoney.money import Money
 from ipmarket.accounts import policies as people
 from ipmarket.accounts.models import Organisation, User
 from ipmarket.assets.services import asset_pledge
+from ipmarket.core import money as platform_money
 from ipmarket.core.errors import GuardFailed
+from ipmarket.core.services import refuse_if
 
-from .. import guards, money
+from .. import guards, money, workflow
 from ..models import Application, ApplicationAsset, Programme
-from .common import acting, lock_pledged_assets, record_event, refuse_if
+from .common import acting, lock_pledged_assets, record_event
 
 # The borrower's fields. The IP share of the collateral is not among them: the bank sets it with its proposal.
 EDITABLE_FIELDS = {"principal", "annual_rate", "term_months", "method", "purpose", "lender", "insurer", "appraiser"}
 
 
 def _cny(amount) -> Money:
-    return amount if isinstance(amount, Money) else Money(Decimal(amount), "CNY")
+    """An amount given to a service (Money, Decimal, int or decimal string) in the platform's currency."""
+    try:
+        return platform_money.money(amount)
+    except platform_money.CurrencyError:
+        raise GuardFailed("currency", _("Amounts are in CNY.")) from None
 
 
 def _applicant_for(by: User, applicant: Organisation | None) -> Organisation:
@@ -115,6 +121,7 @@ def _clear_proposal(app: Application) -> None:
     app.proposed_principal = app.proposed_rate = app.proposed_ip_share = app.proposed_by = None
 
 
+@workflow.executes("submit")
 def application_submit(*, application, by, note=""):
     with acting(application, by, "submit", note=note) as app:
         refuse_if(guards.eligibility_refusal(app))
@@ -123,6 +130,7 @@ def application_submit(*, application, by, note=""):
     return app
 
 
+@workflow.executes("prescreen")
 def application_prescreen(*, application, by, note=""):
     with acting(application, by, "prescreen", note=note) as app:
         refuse_if(guards.eligibility_refusal(app))
@@ -130,6 +138,7 @@ def application_prescreen(*, application, by, note=""):
     return app
 
 
+@workflow.executes("return")
 def application_return(*, application, by, note=""):
     with acting(application, by, "return", note=note) as app:
         _clear_proposal(app)
@@ -137,6 +146,7 @@ def application_return(*, application, by, note=""):
     return app
 
 
+@workflow.executes("reject")
 def application_reject(*, application, by, note=""):
     with acting(application, by, "reject", note=note) as app:
         if app.state == Application.State.CLAIM_SUBMITTED:
@@ -146,12 +156,14 @@ def application_reject(*, application, by, note=""):
     return app
 
 
+@workflow.executes("withdraw")
 def application_withdraw(*, application, by, note=""):
     with acting(application, by, "withdraw", note=note) as app:
         app.withdraw()
     return app
 
 
+@workflow.executes("verify_ip")
 def application_verify_ip(*, application, by, note=""):
     with acting(application, by, "verify_ip", note=note) as app:
         lock_pledged_assets(app)  # from now the asset is committed to the pledge: no transfer of it may be under way
@@ -160,6 +172,7 @@ def application_verify_ip(*, application, by, note=""):
     return app
 
 
+@workflow.executes("value")
 def application_value(*, application, by, appraised_value, report_date=None, asset_values=None, note=""):
     """The appraiser's value of the pledged IP (in total, optionally per asset) with its report."""
     with acting(application, by, "value", note=note) as app:
@@ -199,6 +212,7 @@ def _ip_share(value) -> Decimal:
     return share
 
 
+@workflow.executes("bank_propose")
 def application_bank_propose(*, application, by, principal, annual_rate, ip_share=None, note=""):
     """A bank officer proposes the loan — principal, rate and the IP share of the collateral (1 when not
     given) — replacing any earlier proposal; a different approver decides."""
@@ -210,6 +224,7 @@ def application_bank_propose(*, application, by, principal, annual_rate, ip_shar
     return app
 
 
+@workflow.executes("bank_approve")
 def application_bank_approve(*, application, by, principal, annual_rate, ip_share=None, note=""):
     """An approver decides on the terms it saw (compare-and-set): the principal, the rate and the IP share (1
     when not sent, as in a proposal) must be the current proposal, else nothing is approved (409
@@ -233,6 +248,7 @@ def application_bank_approve(*, application, by, principal, annual_rate, ip_shar
     return app
 
 
+@workflow.executes("underwrite")
 def application_underwrite(*, application, by, premium_rate, policy_limit=None, note=""):
     """The insurer's premium (up to the programme's cap) and policy limit (by default the programme's, frozen at
     approval; never below what the programme promises of the insurer's share)."""
@@ -246,12 +262,13 @@ def application_underwrite(*, application, by, premium_rate, policy_limit=None, 
         refuse_if(guards.policy_limit_refusal(app, limit))
         years = Decimal(app.term_months) / Decimal(12)
         app.premium_rate = premium_rate
-        app.premium = Money(money.round_cents(app.approved_principal.amount * premium_rate * years), "CNY")
+        app.premium = _cny(money.round_cents(app.approved_principal.amount * premium_rate * years))
         app.policy_limit = _cny(limit) if limit is not None else None
         app.underwrite()
     return app
 
 
+@workflow.executes("fund_file")
 def application_fund_file(*, application, by, note=""):
     """The fund files the loan against its pool. The programme row is locked first, so concurrent
     filings are checked one after the other and can never over-commit the pool."""
@@ -262,12 +279,14 @@ def application_fund_file(*, application, by, note=""):
     return app
 
 
+@workflow.executes("sign_contract")
 def application_sign_contract(*, application, by, note=""):
     with acting(application, by, "sign_contract", note=note) as app:
         app.sign_contract()
     return app
 
 
+@workflow.executes("register_pledge")
 def application_register_pledge(*, application, by, registration_number, note=""):
     """The CNIPA pledge registration: from now the assets are locked (`pledged`)."""
     with acting(application, by, "register_pledge", note=note) as app:

@@ -9,10 +9,12 @@ from django.utils.translation import gettext as _
 
 from ipmarket.assets.services import asset_release_pledge
 from ipmarket.core.errors import GuardFailed
+from ipmarket.core.money import cny
+from ipmarket.core.services import refuse_if
 
-from .. import guards, money, pool
+from .. import guards, money, pool, workflow
 from ..models import Application, Claim, Programme, Recovery
-from .common import acting, refuse_if
+from .common import acting
 from .servicing import outstanding_principal
 
 ZERO = Decimal("0")
@@ -38,6 +40,7 @@ def split_for(app: Application, *, outstanding: Decimal, net_recovery: Decimal =
     )
 
 
+@workflow.executes("submit_claim")
 def application_submit_claim(*, application, by, note=""):
     """The bank claims within the programme's deadline after the default was recorded."""
     with acting(application, by, "submit_claim", note=note) as app:
@@ -54,6 +57,7 @@ def application_submit_claim(*, application, by, note=""):
     return app
 
 
+@workflow.executes("settle_claim")
 def application_settle_claim(*, application, by, note=""):
     """The fund and the insurer pay their shares: fund min(ratio × B, cap per loan, money left in the pool),
     insurer min(ratio × B, policy limit); the bank bears the rest. The pool row is locked first."""
@@ -72,6 +76,7 @@ def application_settle_claim(*, application, by, note=""):
     return app
 
 
+@workflow.executes("record_recovery")
 def application_record_recovery(*, application, by, amount, note=""):
     """Net recoveries (disposal proceeds less costs) are paid back pro rata to what each party bore."""
     with acting(application, by, "record_recovery", note=note, with_programme=True) as app:
@@ -87,7 +92,7 @@ def application_record_recovery(*, application, by, amount, note=""):
             raise GuardFailed(
                 "recovery_above_loss",
                 _("Recoveries beyond the loss (%(left)s left) belong to the borrower.")
-                % {"left": f"{claim.loss_base - recovered:,.2f}"},
+                % {"left": cny(claim.loss_base - recovered)},
             )
         # Split the running total, then record the difference: the parts of all recoveries stay exact.
         total = _recovery_parts(claim, recovered + amount)
@@ -113,6 +118,7 @@ def _recovery_parts(claim: Claim, recovered: Decimal) -> tuple[Decimal, Decimal,
     return fund, insurer, recovered - fund - insurer
 
 
+@workflow.executes("close")
 def application_close(*, application, by, note=""):
     """The case ends with a loss; the pledge is over (enforced or waived)."""
     with acting(application, by, "close", note=note) as app:
@@ -123,6 +129,7 @@ def application_close(*, application, by, note=""):
     return app
 
 
+@workflow.executes("release_pledge")
 def application_release_pledge(*, application, by, note=""):
     """The loan is repaid: the bank releases the pledge and the assets are free again."""
     with acting(application, by, "release_pledge", note=note) as app:

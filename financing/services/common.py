@@ -6,56 +6,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from ipmarket.assets import commitments
-from ipmarket.core.errors import GuardFailed, InvalidTransition
-from ipmarket.notifications import hooks as notification_hooks
+from ipmarket.core.errors import InvalidTransition
+from ipmarket.core.services import refuse_if
 
-from .. import policies
+from .. import notices, workflow
 from ..models import Application, ApplicationAsset, Event, Programme
 
-S = Application.State
-# action → the states it may start from (the model's transitions check the same, this table answers 409s)
-ACTIONS = {
-    "submit": [S.DRAFT, S.RETURNED],
-    "prescreen": [S.SUBMITTED],
-    "return": [S.SUBMITTED, S.PRESCREENED, S.IP_VERIFIED, S.VALUED],
-    "reject": [S.SUBMITTED, S.PRESCREENED, S.IP_VERIFIED, S.VALUED, S.BANK_APPROVED, S.INSURED, S.CLAIM_SUBMITTED],
-    "withdraw": [
-        S.DRAFT,
-        S.RETURNED,
-        S.SUBMITTED,
-        S.PRESCREENED,
-        S.IP_VERIFIED,
-        S.VALUED,
-        S.BANK_APPROVED,
-        S.INSURED,
-        S.FUND_FILED,
-    ],
-    "verify_ip": [S.PRESCREENED],
-    "value": [S.IP_VERIFIED],
-    "bank_propose": [S.VALUED],
-    "bank_approve": [S.VALUED],
-    "underwrite": [S.BANK_APPROVED],
-    "fund_file": [S.INSURED],
-    "sign_contract": [S.FUND_FILED],
-    "register_pledge": [S.CONTRACTED],
-    "disburse": [S.PLEDGE_REGISTERED],
-    "record_repayment": [S.ACTIVE, S.OVERDUE],
-    "mark_default": [S.OVERDUE],
-    "submit_claim": [S.DEFAULTED],
-    "settle_claim": [S.CLAIM_SUBMITTED],
-    "record_recovery": [S.COMPENSATED, S.IN_RECOVERY],
-    "close": [S.COMPENSATED, S.IN_RECOVERY, S.CLAIM_REJECTED],  # a rejected claim: the bank bears the loss
-    "release_pledge": [S.CLOSED_REPAID],
-}
-
-
-def allowed_actions(app: Application) -> list[str]:
-    return [name for name, sources in ACTIONS.items() if app.state in sources]
-
-
-def refuse_if(refusal: GuardFailed | None) -> None:
-    if refusal is not None:
-        raise refusal
+# action → the states it may start from (financing/workflow.py; the model's transitions check the same)
+ACTIONS = {name: list(action.sources) for name, action in workflow.ACTIONS.items()}
+allowed_actions = workflow.allowed_actions
 
 
 def lock(application_id: int, *, with_programme: bool = False) -> Application:
@@ -86,7 +45,7 @@ def record_event(app: Application, *, by, action: str, before: str, note: str = 
     event = Event.objects.create(
         application=app, actor=by, action=action, from_state=before, to_state=app.state, note=note or ""
     )
-    notification_hooks.application_event_recorded(event)  # on commit: every party is told of a state change
+    notices.event_recorded(event)  # on commit: every party is told of a state change
     return event
 
 
@@ -96,9 +55,9 @@ def acting(application: Application, by, action: str, *, note: str = "", with_pr
     transition; then the application is saved and the event written, all in one transaction."""
     with transaction.atomic():
         app = lock(application.pk, with_programme=with_programme)
-        if app.state not in ACTIONS[action]:
+        if app.state not in workflow.ACTIONS[action].sources:
             raise InvalidTransition(action, app.state, allowed_actions(app))
-        if by is not None and (reason := policies.actor_refusal(by, app, action)):
+        if by is not None and (reason := workflow.actor_refusal(by, app, action)):
             raise PermissionDenied(reason)
         before = app.state
         yield app

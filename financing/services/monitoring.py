@@ -12,13 +12,7 @@ from .. import guards, pool
 from ..models import Application, CollateralAlert, Event, PoolSnapshot, Programme
 
 ZERO = Decimal("0")
-WATCHED = [
-    Application.State.PLEDGE_REGISTERED,
-    Application.State.ACTIVE,
-    Application.State.OVERDUE,
-    Application.State.DEFAULTED,
-    Application.State.CLAIM_SUBMITTED,
-]
+WATCHED = Application.WATCHED
 
 
 def _risks(asset, maturity: date | None, today: date) -> list[str]:
@@ -33,7 +27,7 @@ def _risks(asset, maturity: date | None, today: date) -> list[str]:
         risks.append(Reason.INVALIDATED)
     elif status == "expired":
         risks.append(Reason.EXPIRED)
-    if maturity and asset.expiry_date < maturity:
+    if maturity and not rules.outlasts(asset, maturity):
         risks.append(Reason.EXPIRES_BEFORE_MATURITY)
     return risks
 

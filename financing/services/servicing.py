@@ -13,10 +13,12 @@ from django.utils.translation import gettext as _
 
 from ipmarket.assets.services import asset_pledge_enforceable
 from ipmarket.core.errors import GuardFailed
+from ipmarket.core.money import cny
+from ipmarket.core.services import refuse_if
 
-from .. import guards, money
+from .. import guards, money, workflow
 from ..models import Application, Repayment, RepaymentPeriod
-from .common import acting, lock, lock_pledged_assets, record_event, refuse_if
+from .common import acting, lock, lock_pledged_assets, record_event
 
 S = Application.State
 ZERO = Decimal("0")
@@ -37,6 +39,7 @@ def _make_periods(app: Application, balance: Decimal, months: int, start: date, 
     ]
 
 
+@workflow.executes("disburse")
 def application_disburse(*, application, by, note=""):
     """The bank pays the loan out; the schedule is made from the approved principal, rate, term and method."""
     with acting(application, by, "disburse", note=note) as app:
@@ -110,6 +113,7 @@ def _accrue_penalties(app: Application, periods, as_of: date) -> None:
             p.save(update_fields=["penalty", "penalty_accrued_to"])
 
 
+@workflow.executes("record_repayment")
 def application_record_repayment(*, application, by, amount, paid_on: date, note=""):
     """A repayment, applied oldest period first (penalty, interest, principal); what is left repays
     principal early: the remaining periods are recomputed on the lower balance (same method and count),
@@ -130,8 +134,7 @@ def application_record_repayment(*, application, by, amount, paid_on: date, note
         if amount > owed_now + future_principal:
             raise GuardFailed(
                 "overpayment",
-                _("The amount is more than everything owed (%(owed)s).")
-                % {"owed": f"{owed_now + future_principal:,.2f}"},
+                _("The amount is more than everything owed (%(owed)s).") % {"owed": cny(owed_now + future_principal)},
             )
         allocation = money.allocate_payment(
             amount,
@@ -216,6 +219,7 @@ def _days_late(app: Application, open_periods, today: date) -> int:
     return late if late > app.programme.overdue_grace_days else 0
 
 
+@workflow.executes("mark_default")
 def application_mark_default(*, application, by, note=""):
     """The bank records the default of a loan at least `default_after_days` past due."""
     with acting(application, by, "mark_default", note=note) as app:

@@ -9,13 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipmarket.core.errors import REFUSALS, Conflict
-from ipmarket.core.money import cny
+from ipmarket.core.money import cny, percent
 
-from .. import guards, policies, selectors, services
-from ..forms import DocumentForm, action_form, percent
+from .. import guards, policies, selectors, services, workflow
+from ..forms import DocumentForm
 from ..models import Application, Claim
 from ..services import days_past_due
-from . import common
 from .common import S, error_text, ltv_figures, next_step, programme_name
 
 
@@ -25,7 +24,7 @@ def _distances(state: str) -> dict[str, int]:
     while frontier:
         following = []
         for current in frontier:
-            for nxt in common.FORWARD.get(current, []):
+            for nxt in workflow.FORWARD.get(current, []):
                 if nxt not in distance:
                     distance[nxt] = distance[current] + 1
                     following.append(nxt)
@@ -33,26 +32,23 @@ def _distances(state: str) -> dict[str, int]:
     return distance
 
 
-def _guard_reason(action: str, app: Application, user, periods, today) -> str | None:
+def action_form(action: str, data=None, **kwargs):
+    """The form of an action's inputs, prefixed with the action so that every id on the page is unique."""
+    return workflow.ACTIONS[action].form(data, prefix=action, **kwargs)
+
+
+def _facts(app: Application, periods, today) -> workflow.Facts:
+    reports = app.documents.filter(kind="valuation_report").exclude(report_date=None).order_by("-report_date")
+    return workflow.Facts(
+        today=today,
+        days_past_due=days_past_due(periods, today) if app.state in Application.LOAN else 0,
+        report_date=reports.values_list("report_date", flat=True).first() if app.state == S.IP_VERIFIED else None,
+    )
+
+
+def _guard_reason(action: workflow.Action, app: Application, user, facts: workflow.Facts) -> str | None:
     """The guard that would refuse the action now, where it is cheap to ask (input-free guards)."""
-    refusal = None
-    if action in ("submit", "prescreen"):
-        refusal = guards.eligibility_refusal(app)
-    elif action == "verify_ip":
-        refusal = guards.verify_ip_refusal(app, today)
-    elif action == "value":
-        reports = app.documents.filter(kind="valuation_report").exclude(report_date=None).order_by("-report_date")
-        refusal = guards.valuation_refusal(app, reports.values_list("report_date", flat=True).first(), today)
-    elif action == "bank_approve":
-        refusal = guards.approval_refusal(app, user)
-    elif action == "fund_file":
-        refusal = guards.headroom_refusal(app)
-    elif action == "disburse":
-        refusal = guards.disbursement_refusal(app)
-    elif action == "mark_default":
-        refusal = guards.default_refusal(app, days_past_due(periods, today))
-    elif action == "submit_claim":
-        refusal = guards.claim_deadline_refusal(app, today)
+    refusal = action.check(app, user, facts) if action.check else None
     return refusal.reason if refusal else None
 
 
@@ -99,23 +95,25 @@ def _actions(user, app: Application, sides: set[str], bound: dict, ltv: dict, pe
     """The actions of the person's sides: those possible now (enabled, or disabled with every reason that
     refuses them), else the nearest ones ahead ("possible once …"); side exits only when allowed now."""
     distance = _distances(app.state)
+    facts = _facts(app, periods, today)
     now, ahead = [], []
-    for name, sources in services.ACTIONS.items():
-        if not common.SIDES[name] & sides:
+    for action in workflow.ACTIONS_DECLARED:
+        name, sources = action.name, action.sources
+        if not action.sides & sides:
             continue
-        role_refusal = policies.actor_refusal(user, app, name)
-        if name in common.SIDE_EXITS:
+        role_refusal = action.refusal(user, app)
+        if action.side_exit:
             if app.state in sources and role_refusal is None:
                 now.append(_action(name, app, [], bound, ltv, periods))
             continue
         if app.state in sources:
-            reasons = [r for r in (_guard_reason(name, app, user, periods, today), role_refusal) if r]
+            reasons = [r for r in (_guard_reason(action, app, user, facts), role_refusal) if r]
             now.append(_action(name, app, reasons, bound, ltv, periods))
         elif role_refusal is None:
             steps = [distance[s] for s in sources if s in distance]
             if steps:
-                ahead.append((min(steps), _action(name, app, [str(common.WAITING[name])], bound, ltv, periods)))
-    if not [a for a in now if a["name"] not in common.SIDE_EXITS] and ahead:
+                ahead.append((min(steps), _action(name, app, [str(action.waiting)], bound, ltv, periods)))
+    if not [a for a in now if not workflow.ACTIONS[a["name"]].side_exit] and ahead:
         nearest = min(d for d, _item in ahead)
         now = [item for d, item in ahead if d == nearest] + now
     return sorted(now, key=lambda a: a["secondary"])  # the way forward first, side exits last
@@ -128,7 +126,7 @@ def _percent_input(rate: Decimal) -> str:
 
 def _action(name, app, reasons, bound, ltv, periods) -> dict:
     enabled = not reasons
-    label = common.ACTION_LABELS[name]
+    label = workflow.ACTIONS[name].label
     if name == "bank_propose" and app.proposed_by_id is not None:
         label = _("Propose the loan again")
     elif name == "reject" and app.state == S.CLAIM_SUBMITTED:
@@ -139,8 +137,8 @@ def _action(name, app, reasons, bound, ltv, periods) -> dict:
         "reasons": reasons,
         "enabled": enabled,
         "form": _action_form(name, app, bound, ltv, periods) if enabled else None,
-        "confirm": common.CONFIRM.get(name, ""),
-        "secondary": name in common.SIDE_EXITS,
+        "confirm": workflow.ACTIONS[name].confirm or "",
+        "secondary": workflow.ACTIONS[name].side_exit,
     }
 
 
@@ -150,24 +148,24 @@ def _steps(app: Application, events) -> list[dict]:
     visited = {e.to_state for e in events}
     state = app.state
     current = state
-    if state in common.EXITS:
+    if state in workflow.EXITS:
         current = next((e.from_state for e in reversed(events) if e.to_state == state), S.DRAFT)
-    path = common.MAIN + (
-        common.LOSS_END if current in common.LOSS_END or current == S.CLAIM_REJECTED else common.REPAID_END
+    path = workflow.MAIN + (
+        workflow.LOSS_END if current in workflow.LOSS_END or current == S.CLAIM_REJECTED else workflow.REPAID_END
     )
     if state == S.CLOSED_LOSS and S.IN_RECOVERY not in visited:
         path.remove(S.IN_RECOVERY)
     position = path.index(current) if current in path else 0
     steps = []
     for i, step in enumerate(path):
-        if state in common.EXITS:
+        if state in workflow.EXITS:
             if i > position:
                 break
             status = "done"
         else:
             status = "done" if i < position else "current" if i == position else "todo"
         steps.append({"label": S(step).label, "status": status})
-    if state in common.EXITS:
+    if state in workflow.EXITS:
         steps.append({"label": S(state).label, "status": "current", "end": True})
     return steps
 
@@ -188,23 +186,23 @@ def _post(request, app: Application, bound: dict):
             return None
         messages.success(request, _("“%(name)s” is uploaded.") % {"name": document.original_name})
         return redirect("financing-application", app.pk)
-    if action not in services.ACTION_SERVICES:
+    if action not in workflow.ACTIONS:
         messages.error(request, _("Unknown action."))
         return None
     form = bound[action] = action_form(action, request.POST)
     if not form.is_valid():
         messages.error(
-            request, _("“%(action)s” needs the fields shown below.") % {"action": common.ACTION_LABELS[action]}
+            request, _("“%(action)s” needs the fields shown below.") % {"action": workflow.ACTIONS[action].label}
         )
         return None
     try:
-        services.ACTION_SERVICES[action](application=app, by=user, **form.service_kwargs())
+        workflow.ACTIONS[action].service(application=app, by=user, **form.service_kwargs())
     except REFUSALS as exc:
         messages.error(request, error_text(exc))
         if isinstance(exc, Conflict):
             del bound[action]  # the page shows the current terms again, and its form sends those
         return None
-    messages.success(request, common.DONE[action])
+    messages.success(request, workflow.ACTIONS[action].done)
     return redirect("financing-application", app.pk)
 
 
@@ -241,7 +239,11 @@ def _detail_context(request, app: Application, bound: dict) -> dict:
     sides = policies.sides_of(user, app)
     events = list(app.events.select_related("actor"))
     for event in events:
-        event.label = common.ACTION_LABELS.get(event.action) or common.EVENT_LABELS.get(event.action) or event.action
+        event.label = (
+            workflow.ACTIONS[event.action].label
+            if event.action in workflow.ACTIONS
+            else workflow.EVENT_LABELS.get(event.action, event.action)
+        )
         event.from_label = S(event.from_state).label if event.from_state in S.values else event.from_state
         event.to_label = S(event.to_state).label if event.to_state in S.values else event.to_state
     periods = list(app.periods.order_by("period"))
@@ -264,15 +266,11 @@ def _detail_context(request, app: Application, bound: dict) -> dict:
         ltv["limit_amount"] = min(app.programme.max_principal.amount, guards.ltv_limit(app))
         ltv["limit"] = cny(ltv["limit_amount"])
     repayments = list(app.repayments.select_related("recorded_by"))
-    for r in repayments:
-        r.amount_display = cny(r.amount)
     recoveries = list(app.recoveries.select_related("recorded_by"))
     for r in recoveries:
         r.display = {name: cny(getattr(r, name)) for name in ("amount", "fund_part", "insurer_part", "bank_part")}
     documents = list(app.documents.select_related("uploaded_by"))
     assets = list(app.assets.all())
-    for item in assets:
-        item.value_display = cny(item.appraised_value)
     outstanding = services.outstanding_principal(app) if app.disbursed_on else None
     upload_kinds = policies.document_kinds_for(user, app)
     totals = {
@@ -284,7 +282,7 @@ def _detail_context(request, app: Application, bound: dict) -> dict:
         "programme_name": programme_name(app.programme),
         "sides": sides,
         "steps": _steps(app, events),
-        "finished": app.state in common.FINISHED,
+        "finished": app.state in workflow.FINISHED,
         "can_edit": "borrower" in sides and app.state in Application.EDITABLE,
         "next_step": next_step(app),
         "actions": _actions(user, app, sides, bound, ltv, periods, today),

@@ -11,10 +11,10 @@ from ipmarket.accounts import policies as people
 from ipmarket.accounts.models import Organisation
 from ipmarket.accounts.selectors import organisations_of, organisations_visible_to
 from ipmarket.core.errors import REFUSALS, GuardFailed
-from ipmarket.core.money import cny
+from ipmarket.core.money import cny, percent
 
 from .. import money, selectors, services
-from ..forms import ApplicationForm, QuoteForm, asset_key, fraction, percent, pledgeable_assets
+from ..forms import ApplicationForm, QuoteForm, asset_key, fraction, pledgeable_assets
 from ..models import Application
 from .common import error_text, programme_name
 

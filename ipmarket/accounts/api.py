@@ -10,7 +10,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 
-from ipmarket.core.api.filters import MineFilterSet
+from ipmarket.accounts.filters import MineFilterSet
 
 from . import policies, selectors, services
 from .auth import signin_locked, token_signin_succeeded

@@ -11,6 +11,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from ipmarket.core.errors import GuardFailed
+from ipmarket.core.services import locked
 
 from . import policies
 from .models import ApiToken, Membership, Organisation, OrganisationEvent, Service, User
@@ -85,7 +86,7 @@ def organisation_create(*, by: User, services: list[Service] | None = None, **fi
 def organisation_update(*, organisation: Organisation, by: User, services=None, **fields) -> Organisation:
     """Platform people change anything; an organisation's admins all but its identity. Sending the
     current identity unchanged is fine (a PUT echoing the organisation)."""
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = locked(organisation)
     if not policies.can_edit_organisation(by, organisation):
         raise PermissionDenied(_("Only platform people and the organisation's administrators edit it."))
     before = _identity(organisation)
@@ -108,7 +109,7 @@ def organisation_delete(*, organisation: Organisation, by: User) -> None:
     """Platform people delete an organisation nothing refers to; its members lose their API tokens."""
     if not policies.is_platform_staff(by):
         raise PermissionDenied(_("Only platform people delete organisations."))
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = locked(organisation)
     members = list(organisation.memberships.values_list("user_id", flat=True))
     _record(organisation, by=by, action="organisation_deleted", before=_identity(organisation))
     ApiToken.objects.filter(user_id__in=members).delete()
@@ -134,7 +135,7 @@ def _membership_action(existed: bool, before: str | None, after: str | None) -> 
 
 
 def _locked_organisation_for_members(organisation: Organisation, by: User) -> Organisation:
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    organisation = locked(organisation)
     if not policies.can_manage_memberships(by, organisation):
         raise PermissionDenied(
             _("Only platform people and the organisation's administrators manage its members.")
@@ -189,7 +190,7 @@ def user_set_password(*, user: User, password: str, by: User) -> User:
     The person's API tokens are revoked (User.save)."""
     if not policies.can_manage_person(by, user):
         raise PermissionDenied(_("You may not change this person's password."))
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = locked(user)
     validate_password(password, user)
     user.set_password(password)
     user.save()
@@ -201,7 +202,7 @@ def user_deactivate(*, user: User, by: User) -> User:
     """Platform people deactivate a person: no sign-in, no API token, no power from memberships."""
     if user.pk == by.pk or not policies.can_manage_person(by, user):
         raise PermissionDenied(_("You may not deactivate this person."))
-    user = User.objects.select_for_update().get(pk=user.pk)
+    user = locked(user)
     user.is_active = False
     user.save()
     return user
@@ -214,7 +215,7 @@ def api_token_issue(*, user: User) -> ApiToken:
     token, created = ApiToken.objects.get_or_create(user=user, defaults={"password_hash": user.get_session_auth_hash()})
     if created:
         return token
-    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    token = locked(token)
     if not token.is_current(user):
         fresh = ApiToken(user=user)
         token.key, token.created = fresh.key, fresh.created

@@ -9,8 +9,9 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from ipmarket.accounts import policies
+from ipmarket.accounts.filters import MineFilterSet
 from ipmarket.accounts.models import Organisation
-from ipmarket.core.api.filters import IdFilter, MineFilterSet
+from ipmarket.core.api.filters import IdFilter
 
 from . import identifiers, selectors, services
 from .models import AssetEvent, Patent, Trademark

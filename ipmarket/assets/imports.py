@@ -1,7 +1,7 @@
 """Bulk import of patents from a CSV file: the workspace page and the Wagtail admin upload, a
 Celery task (`tasks.run_patent_import`) does the work, a page polls the progress.
 
-Rules (the lead's brief, decided here):
+Rules (docs/domain.md states the register facts they check):
 
 - The file is UTF-8 (with or without BOM), GBK/GB18030 (what Excel writes as "CSV" on Chinese
   Windows) or UTF-16 with BOM (Excel's "Unicode text", tab-separated). Headers are the English

@@ -3,6 +3,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -60,6 +61,25 @@ class IPAsset(models.Model):
         abstract = True
 
 
+class PatentQuerySet(models.QuerySet):
+    def in_force(self, on: date | None = None):
+        """The patents in force on a day (today by default): rules.patent_in_force as a query. Granted, the
+        day before the expiry date, annual fees not lapsed (paid until no earlier than the grace period allows;
+        a granted patent without the date is not refused for its fees, as by the rule)."""
+        on = on or timezone.localdate()
+        return self.filter(legal_status=self.model.LegalStatus.GRANTED, expiry_date__gt=on).filter(
+            Q(annual_fee_paid_until__isnull=True) | Q(annual_fee_paid_until__gte=rules.earliest_unlapsed_paid_until(on))
+        )
+
+
+class TrademarkQuerySet(models.QuerySet):
+    def in_force(self, on: date | None = None):
+        """The trademarks in force on a day (today by default): rules.trademark_in_force as a query. Registered,
+        up to and including the expiry date."""
+        on = on or timezone.localdate()
+        return self.filter(status=self.model.Status.REGISTERED, expiry_date__gte=on)
+
+
 class Patent(IPAsset):
     class Type(models.TextChoices):
         INVENTION = identifiers.INVENTION, _("Invention")
@@ -96,6 +116,8 @@ class Patent(IPAsset):
         blank=True,
         help_text=_("The next annual fee is due on this date; unpaid six months later the patent lapses."),
     )
+
+    objects = PatentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-filing_date", "id"]
@@ -167,6 +189,19 @@ class Patent(IPAsset):
         return [c.code for c in self.classifications.all()]
 
 
+# The eight sections of the International Patent Classification, the first letter of every IPC code.
+IPC_SECTIONS = [
+    ("A", _("A · Human necessities")),
+    ("B", _("B · Performing operations; transporting")),
+    ("C", _("C · Chemistry; metallurgy")),
+    ("D", _("D · Textiles; paper")),
+    ("E", _("E · Fixed constructions")),
+    ("F", _("F · Mechanical engineering; lighting; heating; weapons; blasting")),
+    ("G", _("G · Physics")),
+    ("H", _("H · Electricity")),
+]
+
+
 class PatentClassification(models.Model):
     """One IPC code of a patent; `position` 0 is the main classification."""
 
@@ -204,6 +239,8 @@ class Trademark(IPAsset):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True
     )
+
+    objects = TrademarkQuerySet.as_manager()
 
     class Meta:
         ordering = ["-registration_date", "id"]

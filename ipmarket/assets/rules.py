@@ -40,6 +40,30 @@ def annual_fee_state(legal_status: str, paid_until: date | None, today: date) ->
     return FEE_PAID
 
 
+def _earliest_within(today: date, grace: relativedelta) -> date:
+    """The earliest date `d` with `today <= d + grace` (then every later date is too). Not simply
+    `today - grace`: adding months clips to the month's end (31 August + 6 months is 28 February), so
+    subtracting them is not its inverse."""
+    day = timedelta(days=1)
+    cutoff = today - grace
+    while cutoff + grace < today:
+        cutoff += day
+    while cutoff - day + grace >= today:
+        cutoff -= day
+    return cutoff
+
+
+def earliest_unlapsed_paid_until(today: date) -> date:
+    """The fees of a granted patent are not FEE_LAPSED on `today` exactly when its "paid until" date is on or
+    after this date (what the database queries compare with: `Patent.objects.in_force()`, the nightly lapse)."""
+    return _earliest_within(today, FEE_GRACE)
+
+
+def earliest_renewable_expiry(today: date) -> date:
+    """A trademark's renewal is not RENEWAL_TOO_LATE on `today` exactly when it expires on or after this date."""
+    return _earliest_within(today, RENEWAL_GRACE)
+
+
 def fees_unpaid(patent, today: date) -> bool:
     return annual_fee_state(patent.legal_status, patent.annual_fee_paid_until, today) in (FEE_OVERDUE, FEE_LAPSED)
 
@@ -68,7 +92,19 @@ def trademark_renewal_state(expiry_date: date, today: date) -> str:
 
 
 def trademark_in_force(trademark, today: date) -> bool:
+    """Registered and not past its expiry date (the renewal grace period after it does not count)."""
     return trademark.status == "registered" and today <= trademark.expiry_date
+
+
+def last_day_of_term(asset) -> date:
+    """The last day the asset's term covers: a patent's `expiry_date` is the first day after its term (the
+    anniversary of filing), a trademark's the last day of its registration."""
+    return asset.expiry_date - timedelta(days=1) if asset.asset_type == "patent" else asset.expiry_date
+
+
+def outlasts(asset, day: date) -> bool:
+    """The asset's term still covers `day` (a pledge must be in force on the day its loan matures)."""
+    return last_day_of_term(asset) >= day
 
 
 def asset_in_force(asset, today: date) -> bool:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation, User
+from ipmarket.core.services import locked
 
 from . import identifiers, register, rules
 from .models import AssetEvent, Patent, PatentClassification, PledgeConsent, Trademark
@@ -115,7 +116,7 @@ def patent_create(*, by: User, owner: Organisation, ipc_codes=(), co_owners=(), 
 def patent_update(*, patent: Patent, by: User, ipc_codes=None, co_owners=None, **fields) -> Patent:
     """The owner's people change descriptive fields at any time and register facts only while nothing holds
     the patent; platform people change anything (application number excepted). All or nothing."""
-    patent = _locked(patent)
+    patent = locked(patent)
     _check_owner(by, patent.owner)
     if (
         "application_number" in fields
@@ -139,7 +140,7 @@ def trademark_create(*, by: User, owner: Organisation, co_owners=(), **fields) -
 @transaction.atomic
 def trademark_update(*, trademark: Trademark, by: User, co_owners=None, **fields) -> Trademark:
     """As patent_update: the mark, classes, dates, status, co-owners and dispute flag are register facts."""
-    trademark = _locked(trademark)
+    trademark = locked(trademark)
     _check_owner(by, trademark.owner)
     if (
         "registration_number" in fields
@@ -152,14 +153,10 @@ def trademark_update(*, trademark: Trademark, by: User, co_owners=None, **fields
     return _save(trademark, by=by, stored=stored, co_owners=co_owners)
 
 
-def _locked(asset):
-    return type(asset).objects.select_for_update().get(pk=asset.pk)
-
-
 @transaction.atomic
 def asset_pledge(*, asset, pledgee: Organisation, by: User | None = None):
     """Lock the asset for a registered pledge (called by financing on register_pledge)."""
-    asset = _locked(asset)
+    asset = locked(asset)
     if asset.pledged:
         raise ValidationError(_("%(asset)s is already pledged.") % {"asset": asset}, code="already_pledged")
     asset.pledged, asset.pledged_to, asset.pledged_since = True, pledgee, timezone.now()
@@ -171,7 +168,7 @@ def asset_pledge(*, asset, pledgee: Organisation, by: User | None = None):
 @transaction.atomic
 def asset_release_pledge(*, asset, by: User | None = None):
     """Lift the pledge lock (financing's release_pledge, or a completed enforcement sale). Idempotent."""
-    asset = _locked(asset)
+    asset = locked(asset)
     was_pledged = asset.pledged
     asset.pledged, asset.pledged_to, asset.pledged_since, asset.pledge_enforceable = False, None, None, False
     asset.save(update_fields=["pledged", "pledged_to", "pledged_since", "pledge_enforceable", "updated_at"])
@@ -183,7 +180,7 @@ def asset_release_pledge(*, asset, by: User | None = None):
 @transaction.atomic
 def asset_pledge_enforceable(*, asset):
     """The secured loan defaulted: the pledgee bank may now list the asset for sale. Idempotent."""
-    asset = _locked(asset)
+    asset = locked(asset)
     if asset.pledged and not asset.pledge_enforceable:
         asset.pledge_enforceable = True
         asset.save(update_fields=["pledge_enforceable", "updated_at"])
@@ -203,7 +200,7 @@ def pledgee_consent_recorded(asset) -> bool:
 @transaction.atomic
 def pledge_consent_record(*, asset, by: User, note: str = "") -> PledgeConsent:
     """The pledgee bank consents to the owner assigning or licensing the pledged asset."""
-    asset = _locked(asset)
+    asset = locked(asset)
     if not asset.pledged:
         raise ValidationError(_("This asset is not pledged: no consent is needed."), code="not_pledged")
     if not policies.is_member(by, asset.pledged_to, roles=["officer", "approver", "admin"]):
@@ -216,7 +213,7 @@ def pledge_consent_record(*, asset, by: User, note: str = "") -> PledgeConsent:
 @transaction.atomic
 def asset_assign(*, asset, to: Organisation, by: User | None = None):
     """The new owner after a recorded assignment (the marketplace's assignment deal)."""
-    asset = _locked(asset)
+    asset = locked(asset)
     before = {"owner": asset.owner_id, "co_owners": register.snapshot(asset)["co_owners"]}
     asset.owner = to
     asset.save(update_fields=["owner", "updated_at"])
@@ -269,9 +266,13 @@ def assets_refresh_statuses(*, today: date | None = None) -> dict[str, int]:
         "legal_status",
         Patent.LegalStatus.LAPSED,
         legal_status="granted",
-        annual_fee_paid_until__lt=today - rules.FEE_GRACE,
+        annual_fee_paid_until__lt=rules.earliest_unlapsed_paid_until(today),  # FEE_LAPSED by the rule
     )
     tm_expired = _refresh(
-        Trademark, "status", Trademark.Status.EXPIRED, status="registered", expiry_date__lt=today - rules.RENEWAL_GRACE
+        Trademark,
+        "status",
+        Trademark.Status.EXPIRED,
+        status="registered",
+        expiry_date__lt=rules.earliest_renewable_expiry(today),
     )
     return {"patents_expired": expired, "patents_lapsed": lapsed, "trademarks_expired": tm_expired}

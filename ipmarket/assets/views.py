@@ -5,11 +5,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ipmarket.core.money import cny
-from ipmarket.market.models import Listing
-from ipmarket.market.selectors import listings_visible_to
-
-from . import rules, selectors
+from . import pages, rules, selectors
 
 FEE_STATES = {
     rules.FEE_NOT_APPLICABLE: (_("Not applicable: annual fees start with the grant"), "muted"),
@@ -25,14 +21,6 @@ RENEWAL_STATES = {
     rules.RENEWAL_GRACE_PERIOD: (_("Expired: in the 6-month grace period for renewal"), "warn"),
     rules.RENEWAL_TOO_LATE: (_("Too late to renew"), "bad"),
 }
-
-
-def _listings_of(request, **asset):
-    """The asset's listings on the market (drafts only for the seller's people)."""
-    listings = list(listings_visible_to(request.user).filter(**asset, status__in=Listing.ACTIVE))
-    for listing in listings:
-        listing.price_display = cny(listing.price)
-    return listings
 
 
 def _owner_context(request, asset) -> dict:
@@ -54,7 +42,7 @@ def patent_detail(request, pk):
             "patent": patent,
             "fee": {"state": fee_state, "label": label, "tone": tone, "lapse_date": patent.annual_fee_lapse_date},
             "in_force": patent.in_force(today),
-            "listings": _listings_of(request, patent=patent),
+            **pages.context(request, patent),
             **_owner_context(request, patent),
         },
     )
@@ -81,7 +69,7 @@ def trademark_detail(request, pk):
                 {"number": n, "kind": _("goods") if n <= 34 else _("services")} for n in trademark.nice_classes
             ],
             "in_force": trademark.in_force(today),
-            "listings": _listings_of(request, trademark=trademark),
+            **pages.context(request, trademark),
             **_owner_context(request, trademark),
         },
     )

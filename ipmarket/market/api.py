@@ -10,16 +10,17 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from ipmarket.accounts import policies
+from ipmarket.accounts.filters import MineFilterSet
 from ipmarket.accounts.models import Organisation
 from ipmarket.assets import selectors as asset_selectors
 from ipmarket.core.api.fields import MoneyField
-from ipmarket.core.api.filters import AmountFilter, IdFilter, MineFilterSet
+from ipmarket.core.api.filters import AmountFilter, IdFilter
 from ipmarket.core.api.schema import ERROR
 from ipmarket.core.api.shapes import InquiryCreatedSerializer, PaymentHandleSerializer
-from ipmarket.core.errors import InvalidTransition
 
-from . import selectors, services
+from . import selectors, services, workflow
 from .models import Deal, Listing, Message
+from .payments import PaymentHandle
 
 
 @extend_schema_field(
@@ -165,16 +166,11 @@ class ListingViewSet(
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def actions(self, request, pk=None, action_name=None):
         listing = self.get_object()
+        if action_name not in workflow.LISTING_ACTIONS:
+            raise NotFound(_("There is no such action."))
         body = NoteSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        if action_name == "publish":
-            listing = services.listing_publish(listing=listing, by=request.user)
-        elif action_name == "withdraw":
-            listing = services.listing_withdraw(
-                listing=listing, by=request.user, note=body.validated_data.get("note", "")
-            )
-        else:
-            raise NotFound(_("There is no such action."))
+        listing = workflow.LISTING_ACTIONS[action_name].run(listing, request.user, **body.validated_data)
         return Response(self.get_serializer(listing).data)
 
     @extend_schema(request=InquirySerializer, responses={201: InquiryCreatedSerializer})
@@ -232,7 +228,7 @@ class DealSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_allowed_actions(self, deal) -> list[str]:
-        return [a for a, sources in services.DEAL_ACTIONS.items() if deal.state in sources]
+        return workflow.allowed(workflow.DEAL_ACTIONS, deal.state)
 
 
 class DealActionSerializer(serializers.Serializer):
@@ -281,27 +277,14 @@ class DealViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"], url_path=r"actions/(?P<action_name>[a-z_]+)")
     def actions(self, request, pk=None, action_name=None):
         deal = self.get_object()
-        if action_name not in services.DEAL_ACTIONS:
+        if action_name not in workflow.DEAL_ACTIONS:
             raise NotFound(_("There is no such action."))
         body = DealActionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        data = body.validated_data
-        note = data.get("note", "")
-        if action_name == "pay":
-            handle = services.deal_pay(deal=deal, by=request.user)
-            return Response({"payment_intent_id": handle.payment_intent_id, "client_secret": handle.client_secret})
-        if action_name == "accept":
-            deal = services.deal_accept(deal=deal, by=request.user, price=data.get("price"), note=note)
-        elif action_name == "confirm_recordal":
-            deal = services.deal_confirm_recordal(
-                deal=deal, by=request.user, recordal_number=data.get("recordal_number", "")
-            )
-        elif action_name == "release":
-            deal = services.deal_release(deal=deal, by=request.user, note=note)
-        elif action_name == "cancel":
-            deal = services.deal_cancel(deal=deal, by=request.user, note=note)
-        else:  # pragma: no cover - DEAL_ACTIONS and this dispatch name the same actions
-            raise InvalidTransition(action_name, deal.state, [])
+        data = {"price": None, "recordal_number": "", **body.validated_data}  # what a service takes when absent
+        result = workflow.DEAL_ACTIONS[action_name].run(deal, request.user, **data)
+        if isinstance(result, PaymentHandle):  # `pay`: the payment the buyer confirms in the browser
+            return Response({"payment_intent_id": result.payment_intent_id, "client_secret": result.client_secret})
         return Response(self.get_serializer(selectors.deals_visible_to(request.user).get(pk=deal.pk)).data)
 
     @extend_schema(responses={201: MessageSerializer})

@@ -8,8 +8,12 @@ class MarketConfig(AppConfig):
     verbose_name = _("Marketplace")
 
     def ready(self):
-        from ipmarket.assets import commitments
+        from ipmarket.assets import commitments, pages
 
         from .commitments import asset_commitments
+        from .selectors import asset_page_listings
 
         commitments.register(asset_commitments)
+        pages.register(asset_page_listings)
+
+        from . import notices, services  # noqa: F401  (register the notices and the workflow's services)

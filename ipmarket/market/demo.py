@@ -9,12 +9,12 @@ import random
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
-from djmoney.money import Money
 
 from ipmarket.accounts.models import Organisation, User
 from ipmarket.assets import rules
 from ipmarket.assets.demo import FIXED_LISTED, FIXED_UNLISTED, fixed_patents
 from ipmarket.assets.models import Patent, Trademark
+from ipmarket.core.money import money
 
 from . import services
 from .models import Listing
@@ -40,7 +40,7 @@ DESCRIPTIONS = {
 
 def _listing(asset, deal_type: str, rng: random.Random, status=Listing.Status.PUBLISHED) -> Listing:
     low, high = PRICE_RANGES[deal_type]
-    price = Money(round(rng.randint(low, high), -3), "CNY")
+    price = money(round(rng.randint(low, high), -3))
     licence = deal_type != DealType.ASSIGNMENT
     return Listing(
         **{asset.asset_type: asset},
@@ -71,17 +71,13 @@ def seed_listings(scale: int, fixed_enterprises: list[Organisation]) -> None:
     listed_marks = set(Listing.objects.filter(trademark__isnull=False).values_list("trademark_id", flat=True))
     patents = [
         p
-        for p in Patent.objects.filter(legal_status="granted", pledged=False)
-        .exclude(owner_id__in=fixed_ids)
-        .order_by("id")
-        if p.pk not in listed_patents and rules.patent_in_force(p, today)
+        for p in Patent.objects.in_force(today).filter(pledged=False).exclude(owner_id__in=fixed_ids).order_by("id")
+        if p.pk not in listed_patents
     ]
     marks = [
         t
-        for t in Trademark.objects.filter(status="registered", pledged=False)
-        .exclude(owner_id__in=fixed_ids)
-        .order_by("id")
-        if t.pk not in listed_marks and rules.trademark_in_force(t, today)
+        for t in Trademark.objects.in_force(today).filter(pledged=False).exclude(owner_id__in=fixed_ids).order_by("id")
+        if t.pk not in listed_marks
     ]
     rng = random.Random(f"listings-{scale}")
     new: list[Listing] = []

@@ -7,22 +7,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ipmarket.assets.forms import city_choices
-from ipmarket.assets.models import PatentClassification
+from ipmarket.assets.models import IPC_SECTIONS, PatentClassification
 
 from .models import Listing
 
 MAX_AMOUNT = Decimal("999999999999.99")  # MoneyField(max_digits=14, decimal_places=2)
-
-IPC_SECTIONS = [
-    ("A", _("A · Human necessities")),
-    ("B", _("B · Performing operations; transporting")),
-    ("C", _("C · Chemistry; metallurgy")),
-    ("D", _("D · Textiles; paper")),
-    ("E", _("E · Fixed constructions")),
-    ("F", _("F · Mechanical engineering; lighting; heating; weapons; blasting")),
-    ("G", _("G · Physics")),
-    ("H", _("H · Electricity")),
-]
 
 
 def amount_field(label, **kwargs) -> forms.DecimalField:

@@ -6,6 +6,7 @@ from django_fsm import FSMField, transition
 from djmoney.models.fields import MoneyField
 
 from ipmarket.core import limits
+from ipmarket.core.money import CURRENCY
 
 
 class Listing(models.Model):
@@ -40,7 +41,7 @@ class Listing(models.Model):
         "accounts.Organisation", on_delete=models.PROTECT, related_name="listings", verbose_name=_("seller")
     )
     deal_type = models.CharField(_("deal type"), max_length=30, choices=DealType.choices, db_index=True)
-    price = MoneyField(_("price"), max_digits=14, decimal_places=2, default_currency="CNY")
+    price = MoneyField(_("price"), max_digits=14, decimal_places=2, default_currency=CURRENCY)
     negotiable = models.BooleanField(_("price negotiable"), default=True)
     territory = models.CharField(_("territory"), max_length=100, default="中国大陆")
     term_months = models.PositiveIntegerField(_("licence term (months)"), null=True, blank=True)
@@ -126,7 +127,7 @@ class Deal(models.Model):
     listing = models.ForeignKey(Listing, on_delete=models.PROTECT, related_name="deals")
     buyer = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="purchases")
     seller = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="sales")
-    price = MoneyField(_("agreed price"), max_digits=14, decimal_places=2, default_currency="CNY")
+    price = MoneyField(_("agreed price"), max_digits=14, decimal_places=2, default_currency=CURRENCY)
     state = FSMField(_("state"), default=State.NEGOTIATING, choices=State.choices, protected=True, db_index=True)
     recordal_number = models.CharField(_("recordal / filing number"), max_length=64, blank=True)
     payment_intent_id = models.CharField(max_length=255, blank=True, db_index=True)
@@ -194,7 +195,7 @@ class Message(models.Model):
     author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("accounts.Organisation", on_delete=models.PROTECT, related_name="+")
     body = models.TextField(_("message"), **limits.text_limit(limits.MESSAGE))
-    offer = MoneyField(_("offer"), max_digits=14, decimal_places=2, default_currency="CNY", null=True, blank=True)
+    offer = MoneyField(_("offer"), max_digits=14, decimal_places=2, default_currency=CURRENCY, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:

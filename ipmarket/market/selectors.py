@@ -29,3 +29,10 @@ def deals_visible_to(user) -> QuerySet[Deal]:
         return qs
     ids = policies.organisation_ids(user)
     return qs.filter(Q(buyer_id__in=ids) | Q(seller_id__in=ids))
+
+
+def asset_page_listings(request, asset) -> dict:
+    """The page of a patent or trademark lists its active listings (drafts only for the seller's people);
+    registered with ipmarket/assets/pages.py."""
+    lookup = {asset._meta.model_name: asset}
+    return {"listings": list(listings_visible_to(request.user).filter(**lookup, status__in=Listing.ACTIVE))}

@@ -25,9 +25,10 @@ from ipmarket.assets.models import PatentClassification
 from ipmarket.core.errors import REFUSALS, refusal_text
 from ipmarket.core.money import cny
 
-from . import guards, selectors, services
-from .forms import AcceptForm, InquiryForm, ListingFilterForm, MessageForm, NoteForm, RecordalForm
+from . import guards, selectors, services, workflow
+from .forms import AcceptForm, InquiryForm, ListingFilterForm, MessageForm, RecordalForm
 from .models import Deal, Listing
+from .payments import PaymentHandle
 
 PAGE_SIZE = 20
 State = Deal.State
@@ -52,22 +53,9 @@ DEAL_TYPE_HELP = {
     ),
 }
 
-# The happy path of a deal, in order; cancelled and refunded are ends shown after it.
-STEPS = [State.NEGOTIATING, State.ACCEPTED, State.PAID, State.RECORDED, State.RELEASED]
+# The happy path of a deal, in order (ipmarket/market/workflow.py); cancelled and refunded are ends shown after it.
+STEPS = workflow.DEAL_STEPS
 STEP_AT = {State.ACCEPTED: "accepted_at", State.PAID: "paid_at", State.RECORDED: "recorded_at"}
-ACTION_ORDER = ["accept", "pay", "confirm_recordal", "release", "cancel"]
-ACTION_LABELS = {
-    "accept": gettext_lazy("Accept the deal"),
-    "pay": gettext_lazy("Pay"),
-    "confirm_recordal": gettext_lazy("Confirm the recordal"),
-    "release": gettext_lazy("Release the payment to the seller"),
-    "cancel": gettext_lazy("Cancel the deal"),
-}
-WAITING = {  # why an action is not possible yet (the deal is earlier in its path)
-    "pay": gettext_lazy("Possible once the seller has accepted."),
-    "confirm_recordal": gettext_lazy("Possible once the buyer has paid."),
-    "release": gettext_lazy("Possible once the seller has entered the recordal number."),
-}
 
 
 def _error_text(exc) -> str:
@@ -86,8 +74,6 @@ def listing_list(request):
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = list(page.object_list)
-    for listing in page.object_list:
-        listing.price_display = cny(listing.price)
     return render(
         request,
         "market/listing_list.html",
@@ -123,28 +109,16 @@ def _seller_panel(request, listing) -> dict | None:
     if guards.seller_refusal(request.user, listing) is not None:
         return None
     deals = list(selectors.deals_visible_to(request.user).filter(listing=listing).order_by("-updated_at", "-id"))
-    for deal in deals:
-        deal.price_display = cny(deal.price)
-    publish_refusal = None
-    if listing.status not in services.LISTING_ACTIONS["publish"]:
-        publish_refusal = _("Only a draft is published; this listing is “%(status)s”.") % {
-            "status": listing.get_status_display()
-        }
-    else:
-        refusal = guards.listing_refusal(listing, timezone.localdate())
-        publish_refusal = refusal.reason if refusal else None
-    withdraw_refusal = None
-    if listing.status not in services.LISTING_ACTIONS["withdraw"]:
-        withdraw_refusal = _("This listing is “%(status)s”: there is nothing to withdraw.") % {
-            "status": listing.get_status_display()
-        }
-    elif refusal := guards.withdraw_refusal(listing):
-        withdraw_refusal = refusal.reason
-    return {
-        "publish_refusal": publish_refusal,
-        "withdraw_refusal": withdraw_refusal,
-        "deals": deals,
-    }
+    today = timezone.localdate()
+    panel = {"deals": deals}
+    for name, action in workflow.LISTING_ACTIONS.items():
+        if listing.status not in action.sources:
+            reason = action.waiting % {"status": listing.get_status_display()}
+        else:
+            refusal = action.check(listing, today) if action.check else None
+            reason = refusal.reason if refusal else None
+        panel[f"{name}_refusal"] = reason
+    return panel
 
 
 def listing_detail(request, pk):
@@ -167,14 +141,10 @@ def listing_detail(request, pk):
                     else:
                         messages.success(request, _("Your inquiry was sent to the seller."))
                     return redirect("deal-detail", message.deal_id)
-        elif action in services.LISTING_ACTIONS:
+        elif action in workflow.LISTING_ACTIONS:
             try:
-                if action == "publish":
-                    services.listing_publish(listing=listing, by=request.user)
-                    messages.success(request, _("The listing is published."))
-                else:
-                    services.listing_withdraw(listing=listing, by=request.user)
-                    messages.success(request, _("The listing is withdrawn."))
+                workflow.LISTING_ACTIONS[action].run(listing, request.user)
+                messages.success(request, workflow.LISTING_ACTIONS[action].done)
             except REFUSALS as exc:
                 messages.error(request, _error_text(exc))
             return redirect("listing-detail", listing.pk)
@@ -196,7 +166,6 @@ def _listing_context(request, listing, inquiry_form) -> dict:
         "listing": listing,
         "asset": asset,
         "ipc_codes": asset.ipc_codes if listing.asset_type == "patent" else [],
-        "price_display": cny(listing.price),
         "deal_type_help": DEAL_TYPE_HELP[listing.deal_type],
         "open_licence": listing.deal_type == Listing.DealType.OPEN_LICENSE,
         "is_open": listing.status in (Listing.Status.PUBLISHED, Listing.Status.UNDER_NEGOTIATION),
@@ -241,29 +210,22 @@ def _deal_actions(user, deal) -> list[dict]:
     """Every action still ahead in the deal's path, enabled or with the reason it is refused."""
     if deal.state not in Deal.OPEN:
         return []
-    side = {
-        "accept": guards.seller_refusal(user, deal.listing),
-        "pay": guards.buyer_refusal(user, deal),
-        "confirm_recordal": guards.seller_refusal(user, deal.listing),
-        "release": guards.release_refusal(user, deal),
-        "cancel": guards.cancel_refusal(user, deal),
-    }
     position = STEPS.index(deal.state)
     actions = []
-    for name in ACTION_ORDER:
-        sources = services.DEAL_ACTIONS[name]
+    for name, action in workflow.DEAL_ACTIONS.items():
+        sources = action.sources
         last_source = max(STEPS.index(s) for s in sources)
         if position > last_source:
             continue  # done already, or no longer possible
         reason = None
-        if side[name] is not None:
-            reason = side[name].reason
+        if (role := action.actor(user, deal)) is not None:
+            reason = role.reason
         elif deal.state not in sources:
-            reason = WAITING.get(name, "")
-        elif name == "accept":
-            refusal = guards.accept_refusal(deal, timezone.localdate())
+            reason = action.waiting or ""
+        elif action.check is not None:
+            refusal = action.check(deal, timezone.localdate())
             reason = refusal.reason if refusal else None
-        label = ACTION_LABELS[name]
+        label = action.label
         if name == "cancel" and deal.state == State.PAID:
             label = _("Cancel the deal and refund the buyer")
         if name == "pay":
@@ -296,29 +258,19 @@ def _deal_post(request, deal, forms) -> tuple[object, dict | None]:
                 deal=deal, by=user, body=form.cleaned_data["body"], offer=form.cleaned_data["offer"]
             )
             messages.success(request, _("Message sent."))
-        elif action == "accept":
-            form = AcceptForm(request.POST)
-            # Without a valid price the service refuses: it never accepts terms the seller did not see.
-            price = form.cleaned_data["price"] if form.is_valid() else None
-            services.deal_accept(deal=deal, by=user, price=price)
-            messages.success(request, _("Deal accepted. The buyer can now pay."))
-        elif action == "pay":
-            handle = services.deal_pay(deal=deal, by=user)
-            return None, _payment_context(request, deal, handle)
-        elif action == "confirm_recordal":
-            form = forms["recordal"] = RecordalForm(request.POST)
-            if not form.is_valid():
-                return None, None
-            services.deal_confirm_recordal(deal=deal, by=user, recordal_number=form.cleaned_data["recordal_number"])
-            messages.success(request, _("Recordal confirmed. The buyer can now release the payment."))
-        elif action == "release":
-            services.deal_release(deal=deal, by=user)
-            messages.success(request, _("The payment is released to the seller."))
-        elif action == "cancel":
-            form = NoteForm(request.POST)
-            note = form.cleaned_data["note"] if form.is_valid() else ""
-            services.deal_cancel(deal=deal, by=user, note=note)
-            messages.success(request, _("The deal is cancelled."))
+        elif action in workflow.DEAL_ACTIONS:
+            step = workflow.DEAL_ACTIONS[action]
+            # Without its input (a price, a number) the service refuses with the reason: it never accepts
+            # terms the seller did not see, nor records without a number.
+            data = {"price": None, "recordal_number": ""}
+            if step.form is not None:
+                form = forms[action] = step.form(request.POST)
+                if form.is_valid():
+                    data.update(form.cleaned_data)
+            result = step.run(deal, user, **data)
+            if isinstance(result, PaymentHandle):
+                return None, _payment_context(request, deal, result)
+            messages.success(request, step.done)
         else:
             messages.error(request, _("Unknown action."))
     except REFUSALS as exc:
@@ -352,7 +304,6 @@ def deal_detail(request, pk):
     pending = deal.state == State.ACCEPTED and bool(deal.payment_intent_id) and payment is None
     thread = list(deal.messages.all())
     for message in thread:
-        message.offer_display = cny(message.offer) if message.offer is not None else ""
         message.side = "buyer" if message.organisation_id == deal.buyer_id else "seller"
     return render(
         request,
@@ -361,8 +312,6 @@ def deal_detail(request, pk):
             "deal": deal,
             "listing": deal.listing,
             "asset": deal.listing.asset,
-            "price_display": cny(deal.price),
-            "listing_price_display": cny(deal.listing.price),
             "deal_type_help": DEAL_TYPE_HELP[deal.listing.deal_type],
             "steps": _steps(deal),
             # While the payment form is open, it is the way to pay.
@@ -373,7 +322,7 @@ def deal_detail(request, pk):
             "is_party": is_buyer or is_seller,
             "message_form": message_form,
             "accept_form": accept_form,
-            "recordal_form": forms.get("recordal") or RecordalForm(),
+            "recordal_form": forms.get("confirm_recordal") or RecordalForm(),
             "payment": payment,
             "payment_pending": pending and is_buyer,
             # Reload while waiting for the provider's confirmation (after returning from Stripe).

@@ -20,7 +20,8 @@ class Kind(models.TextChoices):
 class Notification(models.Model):
     """One notification to one person. `key` names what it is about (an event, a repayment period, a fee
     due date…); one row per person and key, so a job or hook that runs twice notifies nobody twice.
-    The text is not stored: it is rendered from `kind` and `params` in the reader's language (texts.py)."""
+    The text is not stored: it is rendered from `kind` and `params` in the reader's language by the renderer
+    its domain declared (ipmarket/core/notices.py)."""
 
     Kind = Kind
 

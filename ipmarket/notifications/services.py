@@ -3,7 +3,6 @@ save a person's email choices."""
 
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
@@ -16,24 +15,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ipmarket.accounts.models import Membership, User
+from ipmarket.core import notices
+from ipmarket.core.notices import Notice
 
 from .models import Kind, Notification, NotificationPreference
-from .texts import render
 
 logger = logging.getLogger(__name__)
 EMAIL_RETRY_WINDOW = timedelta(days=2)  # pending emails older than this are given up (left pending)
-
-
-@dataclass(frozen=True)
-class Draft:
-    """A notification about one thing (`key`) to the people of some organisations."""
-
-    kind: str
-    key: str
-    organisation_ids: tuple[int, ...]
-    params: dict = field(default_factory=dict, hash=False, compare=False)
-    link: str = ""
-    exclude_user_id: int | None = None  # the person who acted learns nothing new from it
+CATCH_UP_WINDOW = timedelta(days=2)  # the hourly sweep makes up for announcements lost this recently
 
 
 def members_of(organisation_ids: Iterable[int]) -> dict[int, list[tuple[int, str]]]:
@@ -52,7 +41,7 @@ def _opted_out(user_ids: set[int]) -> set[tuple[int, str]]:
 
 
 @transaction.atomic
-def notifications_create(drafts: Iterable[Draft]) -> list[int]:
+def notifications_create(drafts: Iterable[Notice]) -> list[int]:
     """Create the notifications of the drafts for every member of their organisations, skipping any
     (person, key) that exists already: a second run creates nothing. A few queries whatever the number of
     drafts. Returns the ids of notifications whose email is still to be sent (new ones, and any older one
@@ -89,6 +78,11 @@ def notifications_create(drafts: Iterable[Draft]) -> list[int]:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
+
+
+def render(notification: Notification) -> tuple[str, str]:
+    """(title, body) of a notification in the active language, in the words its domain declared."""
+    return notices.render(notification.kind, notification.params)
 
 
 def _message(notification: Notification, connection) -> EmailMessage:

@@ -1,39 +1,32 @@
-"""Celery tasks of notifications: thin, take ids, idempotent (a notification exists once per person and
-key; an email is sent once per notification), acks_late."""
+"""Celery tasks of notifications: thin, take ids or names, idempotent (a notification exists once per
+person and key; an email is sent once per notification), acks_late. What to say and to whom is the
+domains' (their `notices` modules, registered in ipmarket/core/notices.py); these tasks only run them."""
 
 import logging
 
 from celery import shared_task
+from django.utils import timezone
+
+from ipmarket.core import notices
+
+from .services import CATCH_UP_WINDOW, notification_emails_send, notifications_create, pending_email_ids
 
 logger = logging.getLogger(__name__)
 OPTIONS = {"acks_late": True, "soft_time_limit": 300, "time_limit": 360, "ignore_result": True}
 
 
 def _send(ids) -> int:
-    from .services import notification_emails_send
-
     return notification_emails_send(ids)
 
 
-@shared_task(**OPTIONS)
-def notify_application_event(event_id: int) -> None:
-    from .events import application_events_notify
-
-    _send(application_events_notify([event_id]))
+def _create(notice_list) -> list[int]:
+    return notifications_create(notice_list)
 
 
 @shared_task(**OPTIONS)
-def notify_deal_event(event_id: int) -> None:
-    from .events import deal_events_notify
-
-    _send(deal_events_notify([event_id]))
-
-
-@shared_task(**OPTIONS)
-def notify_inquiry(message_id: int) -> None:
-    from .events import inquiries_notify
-
-    _send(inquiries_notify([message_id]))
+def notify(producer: str, object_id: int) -> None:
+    """What a domain announced (an event, a message): its notifications, then their emails."""
+    _send(_create(notices.PRODUCERS[producer]([object_id])))
 
 
 @shared_task(**OPTIONS)
@@ -44,51 +37,43 @@ def send_emails(notification_ids: list[int]) -> None:
 # --- beat ---------------------------------------------------------------------------
 
 
-def _daily(name: str, job) -> None:
-    ids = job()
-    logger.info("%s: %s notifications with email pending, %s emails sent", name, len(ids), _send(ids))
+def _daily(name: str) -> int:
+    ids = _create(notices.DAILY[name]())
+    sent = _send(ids)
+    logger.info("%s: %s notifications with email pending, %s emails sent", name, len(ids), sent)
+    return len(ids)
 
 
 @shared_task(**OPTIONS)
 def remind_repayments_due() -> None:
-    from .reminders import repayments_due_notify
-
-    _daily("repayments due", repayments_due_notify)
+    _daily("repayments_due")
 
 
 @shared_task(**OPTIONS)
 def remind_overdue() -> None:
-    from .reminders import overdue_notify
-
-    _daily("overdue", overdue_notify)
+    _daily("overdue")
 
 
 @shared_task(**OPTIONS)
 def remind_annual_fees() -> None:
-    from .reminders import annual_fees_due_notify
-
-    _daily("annual fees", annual_fees_due_notify)
+    _daily("annual_fees")
 
 
 @shared_task(**OPTIONS)
 def remind_trademark_renewals() -> None:
-    from .reminders import trademark_renewals_notify
-
-    _daily("trademark renewals", trademark_renewals_notify)
+    _daily("trademark_renewals")
 
 
 @shared_task(**OPTIONS)
 def alert_collateral_at_risk() -> None:
-    from .reminders import collateral_at_risk_notify
-
-    _daily("collateral at risk", collateral_at_risk_notify)
+    _daily("collateral_at_risk")
 
 
 @shared_task(**OPTIONS)
 def catch_up() -> None:
-    """Notifications of recent events whose task was lost, and emails still pending."""
-    from .events import recent_events_notify
-    from .services import pending_email_ids
-
-    recent_events_notify()
+    """Notifications of recent events whose task was lost (broker down when the change was committed), and
+    emails still pending."""
+    since = timezone.now() - CATCH_UP_WINDOW
+    for sweep in notices.CATCH_UP.values():
+        _create(sweep(since))
     logger.info("pending notification emails sent: %s", _send(pending_email_ids()))

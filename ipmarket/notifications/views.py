@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from . import selectors, services
 from .forms import PreferencesForm
-from .texts import render as render_text
+from .services import render as render_text
 
 PAGE_SIZE = 20
 

@@ -11,6 +11,7 @@ import stripe
 from django.utils.translation import gettext as _
 
 from ipmarket.core.errors import GuardFailed, PaymentUnavailable
+from ipmarket.core.money import CURRENCY
 from ipmarket.market.payments import PaymentHandle
 
 from .client import stripe_client, stripe_errors
@@ -26,7 +27,7 @@ def transfer_group(deal_id: int) -> str:
 
 def payment_idempotency_key(deal_id: int, amount: int, replaces: str = "") -> str:
     """Same deal and amount → same key → the same PaymentIntent at Stripe (for 24 hours)."""
-    key = f"deal-{deal_id}-pay-{amount}-cny"
+    key = f"deal-{deal_id}-pay-{amount}-{CURRENCY.lower()}"
     return f"{key}-after-{replaces}" if replaces else key
 
 
@@ -72,7 +73,7 @@ class StripeGateway:
             intent = client.v1.payment_intents.create(
                 params={
                     "amount": amount,
-                    "currency": "cny",
+                    "currency": deal.price.currency.code.lower(),  # Stripe writes currencies in lower case
                     "payment_method_types": PAYMENT_METHOD_TYPES,
                     # WeChat Pay needs to know where the buyer pays: a QR code on the web page.
                     "payment_method_options": {"wechat_pay": {"client": "web"}},
@@ -112,7 +113,7 @@ class StripeGateway:
             transfer = stripe_client().v1.transfers.create(
                 params={
                     "amount": amount,
-                    "currency": "cny",
+                    "currency": deal.price.currency.code.lower(),  # Stripe writes currencies in lower case
                     "destination": account.stripe_account_id,
                     "source_transaction": charge_id,
                     "transfer_group": transfer_group(deal.pk),

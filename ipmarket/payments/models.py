@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from djmoney.models.fields import MoneyField
 
 from ipmarket.core import limits
+from ipmarket.core.money import CURRENCY
 
 stripe_account_id_validator = RegexValidator(
     r"^acct_[A-Za-z0-9]{1,250}$", _("A Stripe account id looks like “acct_1Nv0FGQ9RKHgCVdK”.")
@@ -73,7 +74,7 @@ class ReceivedPayment(models.Model):
     deal = models.ForeignKey("market.Deal", on_delete=models.PROTECT, related_name="received_payments")
     payment_intent_id = models.CharField(_("PaymentIntent id"), max_length=255, unique=True)
     charge_id = models.CharField(_("charge id"), max_length=255, blank=True)
-    amount = MoneyField(_("amount"), max_digits=14, decimal_places=2, default_currency="CNY")
+    amount = MoneyField(_("amount"), max_digits=14, decimal_places=2, default_currency=CURRENCY)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     refund_id = models.CharField(_("refund id"), max_length=255, blank=True)
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)

@@ -4,8 +4,10 @@ from decimal import Decimal
 
 from djmoney.money import Money
 
+from ipmarket.core.money import CURRENCY
+
 # Currencies the platform takes payments in, and their number of decimal places at Stripe.
-MINOR_UNIT_EXPONENT = {"CNY": 2}
+MINOR_UNIT_EXPONENT = {CURRENCY: 2}  # fen for CNY
 
 
 def _exponent(currency: str) -> int:
@@ -20,7 +22,7 @@ def to_minor_units(money: Money) -> int:
     amount = Decimal(money.amount)
     scaled = amount.scaleb(_exponent(money.currency.code))
     if scaled != scaled.to_integral_value():
-        raise ValueError(f"{money} is not a whole number of minor units")
+        raise ValueError(f"{money.currency.code} {amount} is not a whole number of minor units")
     return int(scaled)
 
 

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from django.db import transaction
 from rest_framework.test import APIClient
 
-from tests.factories import OrganisationFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
 
 ANON = "anonymous"
 E1, E2, E3 = "enterprise1", "enterprise2", "enterprise3"

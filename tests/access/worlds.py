@@ -15,7 +15,7 @@ from ipmarket.market import services as market
 from ipmarket.market.models import Deal, Listing
 from ipmarket.payments.handlers import payment_intent_succeeded
 from ipmarket.payments.services import payout_account_set
-from tests.factories import PatentFactory
+from tests.assets.factories import PatentFactory
 from tests.financing.conftest import PATH, Steps, fresh, shift_loan, today, upload
 from tests.payments.conftest import payment_intent
 

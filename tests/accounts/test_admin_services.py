@@ -8,7 +8,8 @@ from ipmarket.accounts import services
 from ipmarket.accounts.demo import _platform_group
 from ipmarket.accounts.models import ApiToken, Membership, Organisation, OrganisationEvent
 from ipmarket.assets.models import Patent
-from tests.factories import OrganisationFactory, PatentFactory, UserFactory, member_of, valid_credit_code
+from tests.accounts.factories import OrganisationFactory, UserFactory, member_of, valid_credit_code
+from tests.assets.factories import PatentFactory
 
 pytestmark = pytest.mark.django_db
 

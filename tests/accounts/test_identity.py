@@ -5,7 +5,7 @@ import pytest
 
 from ipmarket.accounts import services
 from ipmarket.accounts.models import Organisation, OrganisationEvent
-from tests.factories import OrganisationFactory, UserFactory, member_of, valid_credit_code
+from tests.accounts.factories import OrganisationFactory, UserFactory, member_of, valid_credit_code
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/organisations/"

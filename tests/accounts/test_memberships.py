@@ -9,7 +9,7 @@ from django.db import close_old_connections
 
 from ipmarket.accounts import policies, selectors, services
 from ipmarket.accounts.models import Membership, OrganisationEvent
-from tests.factories import OrganisationFactory, UserFactory, member_of
+from tests.accounts.factories import OrganisationFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -87,8 +87,9 @@ def test_inactive_membership_gives_no_power_anywhere(api, enterprise, enterprise
 def test_bad_role_is_a_validation_error(enterprise, enterprise_admin):
     from django.core.exceptions import ValidationError
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as info:
         services.membership_set(organisation=enterprise, user=UserFactory(), role="overlord", by=enterprise_admin)
+    assert list(info.value.message_dict) == ["role"]
     assert not OrganisationEvent.objects.exists()
 
 

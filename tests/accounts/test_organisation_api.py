@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ipmarket.accounts.models import Organisation
-from tests.factories import OrganisationFactory, ServiceFactory, UserFactory, member_of, valid_credit_code
+from tests.accounts.factories import OrganisationFactory, ServiceFactory, UserFactory, member_of, valid_credit_code
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/organisations/"

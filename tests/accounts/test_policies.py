@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from ipmarket.accounts import policies, selectors
 from ipmarket.accounts.models import Membership
-from tests.factories import OrganisationFactory, UserFactory, member_of
+from tests.accounts.factories import OrganisationFactory, UserFactory, member_of
 
 pytestmark = pytest.mark.django_db
 

@@ -1,10 +1,9 @@
 """Wagtail admin screens for organisations and memberships."""
 
 import pytest
-from django.core.management import call_command
 
 from ipmarket.accounts.models import Organisation
-from tests.factories import valid_credit_code
+from tests.accounts.factories import OrganisationFactory, member_of, platform_operator, valid_credit_code
 
 pytestmark = pytest.mark.django_db
 
@@ -13,12 +12,19 @@ MEMBERSHIPS = "/admin/snippets/accounts/membership/"
 
 
 @pytest.fixture
-def demo(db):
-    call_command("seed_demo", "--with-users", verbosity=0)
+def people(db):
+    """A platform person, an enterprise's admin and a bank's approver, by username."""
+    enterprise = OrganisationFactory(kind="enterprise", name="资阳天府智能装备有限公司")
+    bank = OrganisationFactory(kind="bank", name="蜀商银行股份有限公司资阳分行")
+    return {
+        "platform1": platform_operator(username="platform1"),
+        "enterprise1": member_of(enterprise, role="admin", username="enterprise1"),
+        "bank_approver1": member_of(bank, role="approver", username="bank_approver1"),
+    }
 
 
-def test_platform_person_lists_searches_and_filters(client, demo):
-    client.login(username="platform1", password="demo12345")
+def test_platform_person_lists_searches_and_filters(client, people):
+    client.force_login(people["platform1"])
     response = client.get(ORGS, {"q": "资阳天府智能装备"})
     assert response.status_code == 200
     assert "资阳天府智能装备有限公司" in response.content.decode()
@@ -28,8 +34,8 @@ def test_platform_person_lists_searches_and_filters(client, demo):
     assert client.get(MEMBERSHIPS, {"q": "bank_approver1"}).status_code == 200
 
 
-def test_platform_person_adds_an_organisation_and_a_bad_code_is_refused(client, demo):
-    client.login(username="platform1", password="demo12345")
+def test_platform_person_adds_an_organisation_and_a_bad_code_is_refused(client, people):
+    client.force_login(people["platform1"])
     form = {
         "name": "资阳新设专利代理事务所",
         "name_en": "",
@@ -56,8 +62,8 @@ def test_platform_person_adds_an_organisation_and_a_bad_code_is_refused(client, 
     assert org.unified_social_credit_code == valid_credit_code(424242)
 
 
-def test_enterprise_people_cannot_open_the_admin(client, demo):
-    client.login(username="enterprise1", password="demo12345")
+def test_enterprise_people_cannot_open_the_admin(client, people):
+    client.force_login(people["enterprise1"])
     for url in (ORGS, f"{ORGS}add/", MEMBERSHIPS):
         response = client.get(url)
         assert response.status_code == 302

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.factories import OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 

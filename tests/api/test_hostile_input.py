@@ -10,7 +10,9 @@ from django.db import models
 from ipmarket.accounts.models import Organisation
 from ipmarket.core.api.parsers import MAX_JSON_DEPTH
 from ipmarket.market.models import Listing
-from tests.factories import ListingFactory, PatentFactory, TrademarkFactory, member_of
+from tests.accounts.factories import member_of
+from tests.assets.factories import PatentFactory, TrademarkFactory
+from tests.market.factories import ListingFactory
 from tests.payments.conftest import post_webhook
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ import pytest
 from rest_framework import serializers
 
 from ipmarket.core.api.decimals import decimal_pattern
-from tests.factories import ListingFactory, OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
+from tests.market.factories import ListingFactory
 
 SAMPLES = [
     "",

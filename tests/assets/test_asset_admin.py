@@ -1,10 +1,14 @@
 """Wagtail admin screens for patents and trademarks (platform people)."""
 
+from datetime import timedelta
+
 import pytest
-from django.core.management import call_command
+from django.utils import timezone
 
 from ipmarket.assets.identifiers import make_application_number
 from ipmarket.assets.models import Patent, Trademark
+from tests.accounts.factories import OrganisationFactory, platform_operator
+from tests.assets.factories import PatentFactory, TrademarkFactory
 
 pytestmark = pytest.mark.django_db
 PATENTS, TRADEMARKS = "/admin/snippets/assets/patent/", "/admin/snippets/assets/trademark/"
@@ -12,8 +16,13 @@ PATENTS, TRADEMARKS = "/admin/snippets/assets/patent/", "/admin/snippets/assets/
 
 @pytest.fixture
 def platform(client):
-    call_command("seed_demo", "--with-users", verbosity=0)
-    client.login(username="platform1", password="demo12345")
+    """A platform person signed in; an enterprise's granted and lapsed patents and its trademarks to list."""
+    owner = OrganisationFactory(kind="enterprise")
+    PatentFactory.create_batch(3, owner=owner)
+    lapsed_fees = timezone.localdate() - timedelta(days=400)
+    PatentFactory.create_batch(6, owner=owner, legal_status="lapsed", annual_fee_paid_until=lapsed_fees)
+    TrademarkFactory.create_batch(2, owner=owner)
+    client.force_login(platform_operator())
     return client
 
 
@@ -59,7 +68,7 @@ def _admin_person(organisation, **kw):
     group gives): the screens must still apply the services' rules to them."""
     from django.contrib.auth.models import Permission
 
-    from tests.factories import member_of
+    from tests.accounts.factories import member_of
 
     person = member_of(organisation, role="admin", **kw)
     person.user_permissions.add(
@@ -91,7 +100,8 @@ def _patent_form(patent, **changes):
 @pytest.fixture
 def pledged_patent(db):
     from ipmarket.assets.services import asset_pledge
-    from tests.factories import OrganisationFactory, PatentFactory
+    from tests.accounts.factories import OrganisationFactory
+    from tests.assets.factories import PatentFactory
 
     patent = PatentFactory(owner=OrganisationFactory(kind="enterprise"))
     asset_pledge(asset=patent, pledgee=OrganisationFactory(kind="bank"))
@@ -112,7 +122,7 @@ def test_the_owners_edit_screen_refuses_register_changes_of_a_pledged_patent(cli
 
 def test_the_platforms_edit_screen_corrects_a_pledged_patent_and_records_it(client, pledged_patent):
     from ipmarket.assets.models import AssetEvent
-    from tests.factories import OrganisationFactory
+    from tests.accounts.factories import OrganisationFactory
 
     platform = _admin_person(OrganisationFactory(kind="platform"))
     client.force_login(platform)
@@ -137,7 +147,7 @@ def test_the_platforms_edit_screen_corrects_a_pledged_patent_and_records_it(clie
 
 def test_the_flag_the_platform_raised_is_not_cleared_on_the_owners_screen(client, pledged_patent):
     from ipmarket.assets.services import asset_release_pledge, patent_update
-    from tests.factories import OrganisationFactory, member_of
+    from tests.accounts.factories import OrganisationFactory, member_of
 
     asset_release_pledge(asset=pledged_patent)
     patent_update(patent=pledged_patent, by=member_of(OrganisationFactory(kind="platform")), ownership_disputed=True)
@@ -150,7 +160,7 @@ def test_the_flag_the_platform_raised_is_not_cleared_on_the_owners_screen(client
 
 
 def test_an_outsider_with_admin_access_cannot_add_ip_for_another_enterprise(client):
-    from tests.factories import OrganisationFactory
+    from tests.accounts.factories import OrganisationFactory
 
     owner = OrganisationFactory(kind="enterprise")
     client.force_login(_admin_person(OrganisationFactory(kind="enterprise")))

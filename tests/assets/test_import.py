@@ -18,7 +18,8 @@ from ipmarket.assets.identifiers import make_application_number
 from ipmarket.assets.imports import patent_import_create, patent_import_run
 from ipmarket.assets.models import Patent, PatentClassification, PatentImport
 from ipmarket.assets.tasks import run_patent_import
-from tests.factories import OrganisationFactory, PatentFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,9 @@ from ipmarket.assets.models import Patent
 from ipmarket.market.models import Listing
 from search import indexes
 from search.client import get_client
-from tests.factories import ListingFactory, OrganisationFactory, PatentFactory, TrademarkFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory, TrademarkFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 

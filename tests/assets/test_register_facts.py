@@ -13,7 +13,8 @@ from djmoney.money import Money
 from ipmarket.assets import services
 from ipmarket.assets.models import AssetEvent, Patent, Trademark
 from ipmarket.market import services as market
-from tests.factories import OrganisationFactory, PatentFactory, TrademarkFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory, TrademarkFactory
 
 pytestmark = pytest.mark.django_db
 PATENTS, TRADEMARKS = "/api/v1/patents/", "/api/v1/trademarks/"

@@ -4,7 +4,8 @@ organisation's IP shows the public (nothing)."""
 import pytest
 
 from ipmarket.assets import services
-from tests.factories import OrganisationFactory, PatentFactory, TrademarkFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory, TrademarkFactory
 
 pytestmark = pytest.mark.django_db
 PATENTS, TRADEMARKS = "/api/v1/patents/", "/api/v1/trademarks/"

@@ -6,7 +6,7 @@ from cms import demo
 from cms.models import HomePage
 from financing.demo import seed_programme
 from financing.models import Programme
-from tests.factories import OrganisationFactory
+from tests.accounts.factories import OrganisationFactory
 
 
 @pytest.fixture(autouse=True)

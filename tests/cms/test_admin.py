@@ -5,7 +5,7 @@ import pytest
 from wagtail.models import Locale, Page
 
 from cms.models import PartnerOrganisation
-from tests.factories import UserFactory
+from tests.accounts.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 

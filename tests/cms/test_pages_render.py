@@ -10,7 +10,9 @@ from django.utils import timezone
 from djmoney.money import Money
 
 from cms.models import NewsPage
-from tests.factories import ListingFactory, OrganisationFactory, PatentFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.assets.factories import PatentFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 

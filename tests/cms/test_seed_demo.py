@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from ipmarket.accounts.cities import cities
-from ipmarket.accounts.demo import DEMO_PASSWORD
+from ipmarket.accounts.demo import DEMO_PASSWORD, PEOPLE
 from ipmarket.accounts.models import Membership, Organisation, User
 from ipmarket.accounts.validators import validate_uscc
 
@@ -66,6 +66,15 @@ def test_demo_people_and_their_roles(seeded):
     assert orgs["bank_officer1"] == orgs["bank_approver1"] != orgs["bank_officer2"]
     admin = User.objects.get(username="admin")
     assert admin.is_superuser and admin.check_password(DEMO_PASSWORD)
+
+
+def test_every_demo_person_can_sign_in_through_the_login_page(client, seeded):
+    for username in ["admin", *PEOPLE]:
+        response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, username
+        page = client.get("/").content.decode()
+        assert "退出" in page, username
+        client.post("/accounts/logout/")
 
 
 def cms_counts():

@@ -12,7 +12,9 @@ from cms import demo
 from financing.demo import seed_programme
 from search import indexes
 from search.client import get_client
-from tests.factories import ListingFactory, OrganisationFactory, PatentFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.assets.factories import PatentFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from search import indexes
 from search.client import get_client
-from tests.factories import OrganisationFactory
+from tests.accounts.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

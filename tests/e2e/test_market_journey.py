@@ -7,7 +7,9 @@ from django.conf import settings
 from djmoney.money import Money
 from playwright.sync_api import expect
 
-from tests.factories import ListingFactory, OrganisationFactory, PatentFactory, TrademarkFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory, TrademarkFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

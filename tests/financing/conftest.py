@@ -1,51 +1,29 @@
 """Fixtures of the pledge-financing tests: a programme with the defaults of docs/financing.md, the parties of an
 application, and `make_app`, which brings an application to any state through the real services."""
 
-from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
 from dateutil.relativedelta import relativedelta
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
 
 from financing import services
 from financing.models import Application, Programme, RepaymentPeriod
 from ipmarket.assets.identifiers import make_application_number
-from tests.factories import OrganisationFactory, PatentFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory
+from tests.financing.factories import (  # noqa: F401 (the tests import these from here too)
+    JPEG,
+    PATH,
+    PDF,
+    PNG,
+    Steps,
+    application,
+    fresh,
+    today,
+    upload,
+)
 
 APPS = "/api/v1/financing/applications/"
-
-# A one-page PDF, a PNG header and a JPEG header: what the document checks recognise by content.
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj "
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-)
-PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00\xff\xd9"
-
-# The order of the happy path; make_app stops at the state asked for.
-PATH = [
-    "draft",
-    "submitted",
-    "prescreened",
-    "ip_verified",
-    "valued",
-    "bank_approved",
-    "insured",
-    "fund_filed",
-    "contracted",
-    "pledge_registered",
-    "active",
-]
-
-
-def today():
-    return timezone.localdate()
-
-
-def upload(content=PDF, name="评估报告.pdf", content_type="application/pdf"):
-    return SimpleUploadedFile(name, content, content_type=content_type)
 
 
 def utility_model(owner, **fields):
@@ -74,11 +52,6 @@ def shift_loan(app: Application, disbursed_on) -> Application:
         period.due_date = disbursed_on + relativedelta(months=period.period)
         period.save(update_fields=["due_date"])
     return fresh(app)
-
-
-def fresh(app) -> Application:
-    """The application as stored now (the state field is protected: refresh_from_db cannot set it)."""
-    return Application.objects.get(pk=app if isinstance(app, int) else app.pk)
 
 
 def periods(app: Application) -> list[RepaymentPeriod]:
@@ -139,99 +112,14 @@ def outsiders(db):
     )
 
 
-class Steps:
-    """One step of the happy path each, through the services, by the right person."""
-
-    def __init__(self, parties):
-        self.p = parties
-
-    def submitted(self, app, **kw):
-        services.application_submit(application=app, by=self.p.owner)
-
-    def prescreened(self, app, **kw):
-        services.application_prescreen(application=app, by=self.p.platform)
-
-    def ip_verified(self, app, **kw):
-        services.application_verify_ip(application=app, by=self.p.platform)
-
-    def valued(self, app, *, appraised_value="20000000", report_date=None, asset_values=None, **kw):
-        services.document_upload(
-            application=app,
-            by=self.p.valuer,
-            kind="valuation_report",
-            upload=upload(),
-            report_date=report_date or today() - relativedelta(days=30),
-        )
-        services.application_value(
-            application=app, by=self.p.valuer, appraised_value=Decimal(appraised_value), asset_values=asset_values
-        )
-
-    def bank_approved(self, app, *, proposed_principal=None, proposed_rate=None, ip_share=None, **kw):
-        terms = {
-            "principal": Decimal(proposed_principal or app.principal.amount),
-            "annual_rate": Decimal(proposed_rate or app.annual_rate),
-            "ip_share": None if ip_share is None else Decimal(ip_share),
-        }
-        services.application_bank_propose(application=app, by=self.p.officer, **terms)
-        services.application_bank_approve(application=app, by=self.p.approver, **terms)  # the terms it saw
-
-    def insured(self, app, *, premium_rate="0.015", policy_limit=None, **kw):
-        services.application_underwrite(
-            application=app, by=self.p.underwriter, premium_rate=Decimal(premium_rate), policy_limit=policy_limit
-        )
-
-    def fund_filed(self, app, **kw):
-        services.application_fund_file(application=app, by=self.p.fund_person)
-
-    def contracted(self, app, **kw):
-        services.application_sign_contract(application=app, by=self.p.owner)
-
-    def pledge_registered(self, app, *, registration_number=None, **kw):
-        services.application_register_pledge(
-            application=app, by=self.p.officer, registration_number=registration_number or f"Y2026510{app.pk:06d}"
-        )
-
-    def active(self, app, **kw):
-        services.application_disburse(application=app, by=self.p.officer)
-
-
 @pytest.fixture
 def make_app(parties, programme):
     """`make_app(state, **options)`: a new application of the borrower brought to `state` (one of PATH) by
-    the real services. Options: assets, principal, annual_rate, term_months, method, purpose, and for the
-    steps appraised_value, report_date, asset_values, proposed_principal, proposed_rate, ip_share (proposed
-    by the bank's officer), premium_rate, policy_limit, registration_number."""
-    steps = Steps(parties)
+    the real services, by the parties (tests/financing/factories.py's `application`, which lists the
+    options)."""
 
-    def make(
-        state="draft",
-        *,
-        assets=None,
-        principal="3000000",
-        annual_rate="0.045",
-        term_months=12,
-        method="equal_principal",
-        **options,
-    ):
-        fields = {k: options.pop(k) for k in ("purpose",) if k in options}
-        app = services.application_create(
-            by=parties.owner,
-            programme=programme,
-            assets=assets if assets is not None else [PatentFactory(owner=parties.borrower)],
-            principal=Decimal(principal),
-            annual_rate=Decimal(annual_rate),
-            term_months=term_months,
-            method=method,
-            lender=parties.bank,
-            insurer=parties.insurer,
-            appraiser=parties.appraiser,
-            **fields,
-        )
-        for name in PATH[1 : PATH.index(state) + 1]:
-            getattr(steps, name)(app, **options)
-        app = fresh(app)
-        assert app.state == state
-        return app
+    def make(state="draft", **options):
+        return application(state, cast=parties, programme=programme, **options)
 
     return make
 

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Permission
 from djmoney.money import Money
 
 from financing.models import Programme
-from tests.factories import OrganisationFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
 
 pytestmark = pytest.mark.django_db
 APPLICATIONS, PROGRAMMES = "/admin/snippets/financing/application/", "/admin/snippets/financing/programme/"

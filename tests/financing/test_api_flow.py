@@ -6,7 +6,7 @@ import pytest
 from dateutil.relativedelta import relativedelta
 
 from financing import money
-from tests.factories import PatentFactory
+from tests.assets.factories import PatentFactory
 
 from .conftest import APPS, act, fresh, shift_loan, today, upload
 

@@ -92,10 +92,17 @@ def test_malformed_bodies_are_400(api, parties, make_app):
     app = make_app("submitted")
     api.force_authenticate(parties.platform)
     url = f"{APPS}{app.pk}/actions/prescreen/"
-    assert api.post(url, "{not json", content_type="application/json").status_code == 400
-    assert api.post(url, "[1, 2]", content_type="application/json").status_code == 400
-    assert api.post(url, '"note"', content_type="application/json").status_code == 400
-    assert api.post(url, b"\xff\xfe", content_type="application/json").status_code == 400
+    for body, key in [
+        ("{not json", "code"),  # not JSON: a parse error
+        ("[1, 2]", "non_field_errors"),  # JSON, but not an object
+        ('"note"', "non_field_errors"),
+        (b"\xff\xfe", "code"),  # not UTF-8
+    ]:
+        response = api.post(url, body, content_type="application/json")
+        assert response.status_code == 400, (body, response.content)
+        assert key in response.json(), (body, response.json())
+        if key == "code":
+            assert response.json()["code"] == "parse_error", (body, response.json())
     assert api.post(url, "note=x", content_type="text/plain").status_code == 415
     assert fresh(app).state == "submitted"
 
@@ -140,7 +147,7 @@ def test_unknown_actions_and_ids_are_404(api, parties, make_app):
     ],
 )
 def test_bad_applications_are_field_errors(api, parties, programme, change, field):
-    from tests.factories import PatentFactory
+    from tests.assets.factories import PatentFactory
 
     patent = PatentFactory(owner=parties.borrower)
     body = {
@@ -162,7 +169,7 @@ def test_bad_applications_are_field_errors(api, parties, programme, change, fiel
 
 
 def test_parties_of_the_wrong_kind_are_refused(api, parties, programme):
-    from tests.factories import PatentFactory
+    from tests.assets.factories import PatentFactory
 
     patent = PatentFactory(owner=parties.borrower)
     api.force_authenticate(parties.owner)
@@ -182,7 +189,7 @@ def test_parties_of_the_wrong_kind_are_refused(api, parties, programme):
 
 
 def test_only_enterprise_people_apply(api, parties, programme):
-    from tests.factories import PatentFactory
+    from tests.assets.factories import PatentFactory
 
     patent = PatentFactory(owner=parties.borrower)
     api.force_authenticate(parties.officer)

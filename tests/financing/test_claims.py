@@ -11,7 +11,8 @@ from financing.models import Claim, Recovery
 from ipmarket.core.errors import GuardFailed, InvalidTransition
 from ipmarket.market.models import Deal
 from ipmarket.market.services import deal_mark_paid
-from tests.factories import OrganisationFactory, PatentFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory
 
 from .conftest import act, fresh, refused
 

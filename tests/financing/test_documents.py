@@ -63,7 +63,8 @@ def test_a_valuation_report_needs_its_date_and_an_unknown_kind_is_400(api, parti
     app = make_app("ip_verified")
     response = post(api, parties.valuer, app, PDF, "评估报告.pdf", kind="valuation_report")
     assert response.status_code == 400 and response.json()["code"] == "report_date_required"
-    assert post(api, parties.valuer, app, PDF, "x.pdf", kind="love_letter").status_code == 400
+    response = post(api, parties.valuer, app, PDF, "x.pdf", kind="love_letter")
+    assert response.status_code == 400 and "kind" in response.json(), response.json()
     response = post(api, parties.valuer, app, PDF, "评估报告.pdf", kind="valuation_report", report_date=str(today()))
     assert response.status_code == 201 and response.json()["report_date"] == str(today())
 

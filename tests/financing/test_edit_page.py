@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 
 from financing import services
-from tests.factories import PatentFactory
+from tests.assets.factories import PatentFactory
 
 from .conftest import fresh
 

@@ -1,5 +1,6 @@
-"""Every guard of docs/financing.md answers 400 `{"detail", "code"}` naming the condition, through the API."""
+"""Every guard of the loan workflow (docs/domain.md) answers 400 `{"detail", "code"}` through the API."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,8 @@ from djmoney.money import Money
 from financing import services
 from financing.models import Application, ApplicationAsset
 from ipmarket.assets.services import asset_assign, asset_pledge
-from tests.factories import OrganisationFactory, PatentFactory, TrademarkFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.assets.factories import PatentFactory, TrademarkFactory
 
 from .conftest import APPS, act, design, fresh, refused, today, upload, utility_model
 
@@ -185,6 +187,40 @@ def test_verify_ip_refuses_an_asset_expiring_before_maturity(api, parties, make_
     assert act(api, parties.platform, short, "verify_ip").json()["state"] == "ip_verified"
 
 
+LATE = "expires_before_maturity"
+
+
+@pytest.mark.parametrize(
+    ("factory", "days_after_maturity", "refusal"),
+    [
+        # A patent's expiry date is the first day after its term: it must fall after the maturity day.
+        (PatentFactory, -1, LATE),
+        (PatentFactory, 0, LATE),
+        (PatentFactory, 1, None),
+        # A trademark's expiry date is the last day of its registration: the maturity day itself is enough.
+        (TrademarkFactory, -1, LATE),
+        (TrademarkFactory, 0, None),
+        (TrademarkFactory, 1, None),
+    ],
+    ids=["patent-day-before", "patent-on-the-day", "patent-day-after", "tm-day-before", "tm-on-the-day", "tm-after"],
+)
+def test_verify_ip_needs_the_asset_in_force_on_the_day_the_loan_matures(
+    api, parties, make_app, factory, days_after_maturity, refusal
+):
+    """The pledged asset's term must cover the maturity day (docs/domain.md)."""
+    asset = factory(owner=parties.borrower)
+    app = make_app("prescreened", assets=[asset], term_months=12)
+    maturity = today() + relativedelta(months=12)  # verify_ip counts the term from the day of the check
+    type(asset).objects.filter(pk=asset.pk).update(expiry_date=maturity + timedelta(days=days_after_maturity))
+    response = act(api, parties.platform, app, "verify_ip")
+    if refusal:
+        body = refused(response, refusal)
+        assert maturity.isoformat() in body["detail"]
+        assert fresh(app).state == "prescreened"
+    else:
+        assert response.json()["state"] == "ip_verified", response.json()
+
+
 def test_verify_ip_refuses_a_lapsed_patent_whatever_its_status_field_says(api, parties, make_app):
     patent = PatentFactory(owner=parties.borrower)
     patent.legal_status = "lapsed"
@@ -237,7 +273,7 @@ def test_value_cannot_claim_a_newer_date_than_the_report_uploaded(api, parties, 
         report_date=today() - relativedelta(years=2),
     )
     response = act(api, parties.valuer, app, "value", {"appraised_value": "1000000", "report_date": str(today())})
-    assert response.status_code == 400, response.json()
+    refused(response, "valuation_report_required")  # no report on file with that date
     assert fresh(app).state == "ip_verified"
 
 
@@ -355,7 +391,7 @@ def test_approve_needs_a_proposal(api, parties, make_app):
 
 
 def test_the_approver_is_never_the_proposer(api, parties, make_app):
-    from tests.factories import member_of
+    from tests.accounts.factories import member_of
 
     boss = member_of(parties.bank, role="admin")  # an admin may propose and may approve, not both
     app = make_app("valued")
@@ -423,7 +459,10 @@ def test_register_pledge_needs_a_registration_number(api, parties, make_app, num
     app = make_app("contracted")
     body = {} if number is None else {"registration_number": number}
     response = act(api, parties.officer, app, "register_pledge", body)
-    assert response.status_code == 400
+    if number is None:  # the field missing from the body: a field error
+        assert response.status_code == 400 and "registration_number" in response.json(), response.json()
+    else:
+        refused(response, "registration_number_required")
     assert fresh(app).state == "contracted"
 
 

@@ -9,7 +9,7 @@ from dateutil.relativedelta import relativedelta
 from financing import services
 from financing.models import CollateralAlert, Event, PoolSnapshot
 from ipmarket.assets.models import Patent, Trademark
-from tests.factories import PatentFactory, TrademarkFactory
+from tests.assets.factories import PatentFactory, TrademarkFactory
 
 from .conftest import APPS, today
 
@@ -56,9 +56,10 @@ def test_a_pledged_patent_at_risk_raises_one_alert_seen_by_bank_insurer_and_fund
 def test_a_patent_expiring_before_the_loan_matures_raises_an_alert(make_app):
     app = make_app("active")
     patent = _patent_of(app)
+    # A patent's expiry date is the first day after its term: its term must still cover the maturity day.
+    Patent.objects.filter(pk=patent.pk).update(expiry_date=app.maturity_date + timedelta(days=1))
+    assert services.collateral_check() == 0  # in force on the day the loan matures: enough
     Patent.objects.filter(pk=patent.pk).update(expiry_date=app.maturity_date)
-    assert services.collateral_check() == 0  # ending on the day the loan matures is still enough
-    Patent.objects.filter(pk=patent.pk).update(expiry_date=app.maturity_date - timedelta(days=1))
     assert services.collateral_check() == 1
     assert alerts(app) == [(patent.pk, "expires_before_maturity")]
 

@@ -7,7 +7,9 @@ from djmoney.money import Money
 
 from financing.models import Application
 from ipmarket.market.models import Deal, Listing
-from tests.factories import ListingFactory, OrganisationFactory, PatentFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.assets.factories import PatentFactory
+from tests.market.factories import ListingFactory
 
 from .conftest import act, fresh, refused
 
@@ -17,7 +19,9 @@ pytestmark = pytest.mark.django_db
 def in_deal(patent, deal_type="assignment", state="accepted"):
     """A deal of the patent in `state`, as rows (the market's own guards would refuse it once the asset is in
     a pledge: this is the state a race or older data leaves behind)."""
-    listing = ListingFactory(patent=patent, deal_type=deal_type, status=Listing.Status.UNDER_NEGOTIATION)
+    listing = ListingFactory(patent=patent, deal_type=deal_type, status=Listing.Status.DRAFT)
+    # Deliberately as rows (see above): the market services would refuse to publish or accept here.
+    Listing.objects.filter(pk=listing.pk).update(status=Listing.Status.UNDER_NEGOTIATION)
     buyer = OrganisationFactory(kind="enterprise")
     return Deal.objects.create(
         listing=listing, buyer=buyer, seller=listing.seller, price=Money("800000", "CNY"), state=state

@@ -2,18 +2,19 @@
 (with the schedule shown without JavaScript), and an application's page for each party, with its actions
 (enabled, or disabled with the reason), documents, schedule, claim and audit trail.
 
-Built on the demo data (`seed_demo --with-users`): enterprise1's draft, submitted, valued (proposed by
-bank_officer1, awaiting an approver) and active applications.
+Built on the demo's financing cast, made with the factories as `seed_demo --with-users` makes it (its
+organisations, people and programme; enterprise1's draft, submitted, valued (proposed by bank_officer1,
+awaiting an approver) and active applications, driven through the services).
 """
 
 import re
 from datetime import timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -21,9 +22,12 @@ from django.utils import timezone
 from financing import services
 from financing.demo import DEMO_PDF
 from financing.models import Application, Document, Programme
-from ipmarket.accounts.models import Membership, Organisation, User
+from ipmarket.accounts.demo import FIXED, PEOPLE
+from ipmarket.accounts.models import Membership, Organisation
 from ipmarket.assets.models import Patent
-from tests.factories import PatentFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory, member_of, platform_operator
+from tests.assets.factories import PatentFactory
+from tests.financing.factories import ProgrammeFactory, application
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +37,59 @@ DEMO_PROPOSAL = {"principal": Decimal("3000000"), "annual_rate": Decimal("0.0435
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo", "--with-users", verbosity=0)
-    people = {u.username: u for u in User.objects.all()}
-    borrower = Organisation.objects.get(memberships__user=people["enterprise1"])
+    """The demo's organisations (names of ipmarket/accounts/demo.py), people (its usernames and roles) and
+    programme; a patent free to pledge of each enterprise; enterprise1's four applications with the demo's
+    terms (financing/demo.py), each driven through the services by the demo people."""
+    orgs = {
+        o.key: OrganisationFactory(kind=o.kind, name=o.name, name_en=o.name_en, city=o.city, district=o.district)
+        for o in FIXED
+    }
+    people = {"admin": UserFactory(username="admin", is_superuser=True, is_staff=True)}
+    for username, (key, role, _name) in PEOPLE.items():
+        if orgs[key].kind == Organisation.Kind.PLATFORM:
+            people[username] = platform_operator(orgs[key], username=username)
+        else:
+            people[username] = member_of(orgs[key], role=role, username=username)
+    programme = ProgrammeFactory(
+        slug="ziyang-ip-pledge",
+        name="资阳市知识产权质押融资风险补偿",
+        name_en="Ziyang IP Pledge Financing Risk Compensation",
+        risk_fund=orgs["fund"],
+    )
+    borrower = orgs["enterprise_a"]
+    PatentFactory(owner=borrower)  # the first of its patents: in no application
+    PatentFactory(owner=orgs["enterprise_b"])
+    cast = SimpleNamespace(
+        borrower=borrower,
+        owner=people["enterprise1"],
+        bank=orgs["bank_a"],
+        officer=people["bank_officer1"],
+        approver=people["bank_approver1"],
+        insurer=orgs["insurer"],
+        underwriter=people["insurer1"],
+        appraiser=orgs["appraiser"],
+        valuer=people["appraiser1"],
+        fund_person=people["fund1"],
+        platform=people["platform1"],
+    )
+    terms = {"cast": cast, "programme": programme, "annual_rate": "0.0435"}
+    report_date = timezone.localdate() - timedelta(days=20)
+    application(S.DRAFT, principal="1500000", purpose="采购智能装备生产线原材料（草稿）", **terms)
+    application(S.SUBMITTED, principal="2000000", purpose="研发中心建设", **terms)
+    valued = application(S.VALUED, principal="3000000", appraised_value="16000000", report_date=report_date, **terms)
+    services.application_bank_propose(application=valued, by=people["bank_officer1"], **DEMO_PROPOSAL)
+    application(
+        S.ACTIVE,
+        principal="5000000",
+        purpose="流动资金周转",
+        appraised_value="24000000",
+        report_date=report_date,
+        proposed_principal="5000000",
+        proposed_rate="0.045",
+        premium_rate="0.015",
+        registration_number="Y2026510000123",
+        **terms,
+    )
     apps = {a.state: a for a in Application.objects.filter(applicant=borrower)}
     assert set(apps) == {S.DRAFT, S.SUBMITTED, S.VALUED, S.ACTIVE}
     return {"people": people, "apps": apps, "borrower": borrower, "programme": Programme.objects.get()}
@@ -349,7 +403,7 @@ def test_new_application_errors_are_shown_in_the_form(en, demo):
     html = post(en, "/financing/applications/new/", _new_application_data(demo, principal="12000000"), status=400)
     assert "The programme lends at most ¥10,000,000.00 per borrower." in html.content.decode()
     html = post(en, "/financing/applications/new/", _new_application_data(demo, annual_rate="6"), status=400)
-    assert "The programme caps the annual rate at 4.50%." in html.content.decode()
+    assert "The programme caps the annual rate at 4.5%." in html.content.decode()  # as the field's help
     html = post(en, "/financing/applications/new/", _new_application_data(demo, term_months="24"), status=400)
     assert "The programme&#x27;s longest term is 12 months." in html.content.decode()
     html = post(en, "/financing/applications/new/", _new_application_data(demo, principal="-5"), status=400)

@@ -4,7 +4,7 @@ licensed exclusively without the pledgee's consent, nor pledged a second time.""
 import pytest
 
 from financing import services
-from tests.factories import PatentFactory, TrademarkFactory
+from tests.assets.factories import PatentFactory, TrademarkFactory
 
 from .conftest import act, fresh, refused
 

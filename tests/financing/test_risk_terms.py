@@ -9,7 +9,7 @@ from djmoney.money import Money
 
 from financing import services
 from financing.models import Claim, Programme
-from tests.factories import PatentFactory
+from tests.assets.factories import PatentFactory
 
 from .conftest import APPS, act, fresh, refused
 
@@ -110,8 +110,9 @@ def test_the_borrower_does_not_set_the_ip_share(api, parties, programme):
     assert response.json()["ip_share"] == "1.0000"
     url = f"{APPS}{response.json()['id']}/"
     assert api.patch(url, {"ip_share": "0.5"}, format="json").json()["ip_share"] == "1.0000"
-    with pytest.raises(ValidationError):  # nor through the service
+    with pytest.raises(ValidationError) as refusal:  # nor through the service
         services.application_update(application=fresh(response.json()["id"]), by=parties.owner, ip_share=D("0.5"))
+    assert list(refusal.value.message_dict) == ["ip_share"]
 
 
 def test_the_officer_proposes_the_ip_share_and_the_approval_fixes_it(api, parties, make_app):

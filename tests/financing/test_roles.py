@@ -4,7 +4,7 @@
 import pytest
 
 from financing.models import Event
-from tests.factories import member_of
+from tests.accounts.factories import member_of
 
 from .conftest import APPS, act, fresh
 

@@ -224,8 +224,11 @@ def test_default_after_90_days_past_due(parties, make_app):
     assert app.claim_deadline == working_days_after(day, 10)
     assert [i.asset.pledge_enforceable for i in app.assets.all()] == [True]
     assert [e.action for e in app.events.filter(actor=None)] == ["mark_overdue", "mark_default"]
-    assert nightly(day) == {"overdue": 0, "cured": 0, "defaulted": 0}
-    assert app.events.count() == fresh(app).events.count()
+    events_before = Event.objects.filter(application=app).count()
+    assert nightly(day) == {"overdue": 0, "cured": 0, "defaulted": 0}  # the second run the same night
+    assert Event.objects.filter(application=app).count() == events_before  # wrote nothing new
+    app = fresh(app)
+    assert (app.state, app.defaulted_on) == ("defaulted", day)
 
 
 def test_the_officer_records_a_default_only_after_90_days(api, parties, make_app):

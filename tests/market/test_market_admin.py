@@ -2,10 +2,12 @@
 
 import pytest
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 
 from ipmarket.accounts.demo import PLATFORM_GROUP
 from ipmarket.market.models import Deal, Listing
+from tests.accounts.factories import platform_operator
+from tests.assets.factories import PatentFactory
+from tests.market.factories import ListingFactory, deal_in
 
 pytestmark = pytest.mark.django_db
 LISTINGS, DEALS = "/admin/snippets/market/listing/", "/admin/snippets/market/deal/"
@@ -13,8 +15,12 @@ LISTINGS, DEALS = "/admin/snippets/market/listing/", "/admin/snippets/market/dea
 
 @pytest.fixture
 def platform(client):
-    call_command("seed_demo", "--with-users", verbosity=0)
-    client.login(username="platform1", password="demo12345")
+    """A platform person signed in; published and draft listings, deals negotiating and accepted."""
+    licence = ListingFactory(patent=PatentFactory(title="一种高能量密度储能电池"))
+    ListingFactory(deal_type="assignment", status="draft")
+    deal_in("negotiating", licence)
+    deal_in("accepted", ListingFactory(deal_type="assignment"))
+    client.force_login(platform_operator())
     return client
 
 

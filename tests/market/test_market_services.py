@@ -12,7 +12,8 @@ from ipmarket.assets.services import asset_pledge, pledge_consent_record
 from ipmarket.core.errors import GuardFailed, InvalidTransition
 from ipmarket.market import services
 from ipmarket.market.models import Deal, Event, Listing, Message
-from tests.factories import OrganisationFactory, PatentFactory, TrademarkFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory, TrademarkFactory
 
 pytestmark = pytest.mark.django_db
 CNY = lambda amount: Money(amount, "CNY")  # noqa: E731
@@ -63,8 +64,9 @@ def test_only_the_owners_people_list(patent, buyer_person, seller_person):
 
 
 def test_assignment_has_no_term_and_open_licence_is_never_negotiable(patent, seller_person):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as info:
         services.listing_create(by=seller_person, asset=patent, deal_type="assignment", price=CNY(1), term_months=12)
+    assert list(info.value.message_dict) == ["term_months"]
     listing = listed(
         patent, seller_person, "open_license", publish=False, negotiable=True, payment_terms="平台支付，一次性"
     )

@@ -17,7 +17,8 @@ from ipmarket.core.errors import GuardFailed
 from ipmarket.market import services
 from ipmarket.market.models import Deal, Event, Listing
 from ipmarket.notifications.models import Notification
-from tests.factories import OrganisationFactory, PatentFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory
 from tests.financing.conftest import make_app, parties, private_media, programme  # noqa: F401 (fixtures)
 from tests.notifications.conftest import hooks_run  # noqa: F401 (fixture)
 
@@ -225,6 +226,33 @@ def test_no_exclusive_licence_beside_an_open_licence_granted(parties, seller_per
     services.listing_withdraw(listing=declaration, by=seller_person)  # withdrawal keeps licences granted
     exclusive = listed(patent, seller_person, "exclusive_license", publish=False)
     refused("open_licence_exists", services.listing_publish, listing=exclusive, by=seller_person)
+
+
+@pytest.mark.parametrize("exclusive_type", ["exclusive_license", "sole_license"])
+def test_no_open_licence_beside_a_recorded_exclusive_licence(parties, seller_person, buyer_person, exclusive_type):
+    """A recorded exclusive or sole licence (its listing closed: nothing left on offer) still blocks an open
+    licence declaration, even for a territory it does not cover: an open licence is offered to anyone."""
+    patent = PatentFactory(owner=parties.borrower)
+    exclusive = listed(patent, seller_person, exclusive_type, territory="四川省成都市")
+    deal = inquire(exclusive, buyer_person)
+    services.deal_accept(deal=deal, by=seller_person, price=deal.price)
+    services.deal_mark_paid(deal_id=deal.pk, payment_intent_id="pi_exclusive", amount=deal.price)
+    services.deal_confirm_recordal(deal=deal, by=seller_person, recordal_number="许可备案 1")
+    assert (fresh(deal).state, fresh(exclusive).status) == ("recorded", "closed")
+    declaration = listed(
+        patent,
+        seller_person,
+        "open_license",
+        publish=False,
+        price="20000",
+        payment_terms="一次性支付",
+        territory="四川省绵阳市",
+    )
+    refused("exclusive_licence_exists", services.listing_publish, listing=declaration, by=seller_person)
+    assert fresh(declaration).status == "draft"
+    # Once the exclusive licence's 24-month term has ended, it no longer stands in the way.
+    Deal.objects.filter(pk=deal.pk).update(recorded_at=timezone.now() - timedelta(days=800))
+    assert services.listing_publish(listing=declaration, by=seller_person).status == "published"
 
 
 # --- a decision binds what was seen ----------------------------------------------------------------------

@@ -9,7 +9,8 @@ from financing import services as financing
 from ipmarket.assets import commitments
 from ipmarket.core.errors import GuardFailed
 from ipmarket.market import services as market
-from tests.factories import OrganisationFactory, PatentFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory
 from tests.financing.conftest import fresh, make_app, parties, private_media, programme  # noqa: F401
 from tests.financing.test_concurrency import hold_first_caller, together
 

@@ -14,13 +14,9 @@ from ipmarket.assets.identifiers import make_application_number
 from ipmarket.assets.models import Patent
 from ipmarket.market import services
 from ipmarket.market.models import Deal, Listing
-from tests.factories import (
-    ListingFactory,
-    OrganisationFactory,
-    PatentFactory,
-    TrademarkFactory,
-    member_of,
-)
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory, TrademarkFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +112,9 @@ def test_list_filters(en, seller_org):
     )
     ListingFactory(patent=PatentFactory(title="一种草稿装置"), status=Listing.Status.DRAFT)
     ListingFactory(patent=PatentFactory(title="一种撤回装置"), status=Listing.Status.WITHDRAWN)
-    ListingFactory(patent=PatentFactory(title="一种成交装置"), status=Listing.Status.CLOSED)
+    ListingFactory(  # closed: an exclusive licence granted (a non-exclusive one never closes)
+        patent=PatentFactory(title="一种成交装置"), deal_type="exclusive_license", status=Listing.Status.CLOSED
+    )
     names = ("储能电池", "数控机床", "蜀锦坊", "草稿装置", "撤回装置", "成交装置")
 
     def shown(**params):
@@ -316,7 +314,7 @@ def test_people_of_other_kinds_are_told_only_enterprises_buy(en, listing):
 
 
 def test_seller_publishes_a_draft(en, seller, seller_org):
-    listing = ListingFactory(patent=PatentFactory(owner=seller_org), status=Listing.Status.DRAFT, published_at=None)
+    listing = ListingFactory(patent=PatentFactory(owner=seller_org), status=Listing.Status.DRAFT)
     en.force_login(seller)
     html = get(en, f"/market/{listing.pk}/")
     assert "disabled" not in button(html, "publish")
@@ -332,7 +330,7 @@ def test_publishing_a_pledged_asset_without_consent_is_refused_with_the_reason(e
     bank = OrganisationFactory(kind="bank")
     patent = PatentFactory(owner=seller_org)
     Patent.objects.filter(pk=patent.pk).update(pledged=True, pledged_to=bank, pledged_since=timezone.now())
-    listing = ListingFactory(patent=patent, status=Listing.Status.DRAFT, published_at=None)
+    listing = ListingFactory(patent=patent, status=Listing.Status.DRAFT)
     en.force_login(seller)
     html = get(en, f"/market/{listing.pk}/")
     assert "disabled" in button(html, "publish")

@@ -8,7 +8,9 @@ from django.contrib.auth.models import Group, Permission
 from ipmarket.accounts.models import Organisation, User
 from ipmarket.market import services
 from ipmarket.market.models import Listing
-from tests.factories import ListingFactory, MembershipFactory, OrganisationFactory, PatentFactory, member_of
+from tests.accounts.factories import MembershipFactory, OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 LISTINGS, DEALS = "/api/v1/listings/", "/api/v1/deals/"

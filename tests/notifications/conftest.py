@@ -1,5 +1,5 @@
 """Fixtures of the notification tests: the financing parties and `make_app` of tests/financing, and
-`hooks_run`, which runs the notification tasks that a block of service calls enqueued on commit —
+`hooks_run`, which runs the notification tasks for what a block of service calls announced on commit —
 synchronously, in the test's transaction (the broker path has its own test with a real worker)."""
 
 from contextlib import contextmanager
@@ -7,7 +7,8 @@ from functools import partial
 
 import pytest
 
-from ipmarket.notifications import hooks, tasks
+from ipmarket.core import notices
+from ipmarket.notifications import tasks
 from ipmarket.notifications.models import Notification
 from tests.financing.conftest import *  # noqa: F401,F403  (parties, programme, make_app, outsiders, …)
 
@@ -21,9 +22,8 @@ def hooks_run(django_capture_on_commit_callbacks):
         with django_capture_on_commit_callbacks() as callbacks:
             yield
         for callback in callbacks:
-            if isinstance(callback, partial) and callback.func is hooks._enqueue:
-                task_name, object_id = callback.args
-                getattr(tasks, task_name)(object_id)
+            if isinstance(callback, partial) and callback.func is notices.dispatch:
+                tasks.notify(*callback.args)
 
     return run
 

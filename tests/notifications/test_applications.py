@@ -7,10 +7,11 @@ import pytest
 from django.core import mail
 
 from financing.models import Event
+from ipmarket.core import notices
 from ipmarket.notifications import tasks
 from ipmarket.notifications.models import Kind, Notification, NotificationPreference
 from ipmarket.notifications.services import preferences_update
-from tests.factories import member_of
+from tests.accounts.factories import member_of
 
 from .conftest import act, inbox, recipients
 
@@ -104,7 +105,7 @@ def test_running_the_task_again_or_the_catch_up_sends_nothing_twice(hooks_run, m
     assert rows and sent == rows
 
     for event in Event.objects.filter(application=app):
-        tasks.notify_application_event(event.pk)
+        tasks.notify("application_events", event.pk)
     tasks.catch_up()
 
     assert Notification.objects.count() == rows
@@ -181,3 +182,11 @@ def test_an_edit_is_not_a_state_change(hooks_run, make_app, parties, colleague):
         services.application_update(application=app, by=parties.owner, purpose="补充流动资金")
     assert Event.objects.filter(application=app, action="edit").exists()
     assert not Notification.objects.exists()
+
+
+def test_every_kind_of_notification_has_the_words_its_domain_declared():
+    """The inbox's kinds (and the email preferences) are exactly the kinds the domains render."""
+    assert set(Kind.values) == set(notices.RENDERERS)
+    for kind in Kind.values:
+        title, body = notices.render(kind, {})
+        assert title and body

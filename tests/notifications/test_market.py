@@ -8,7 +8,8 @@ from djmoney.money import Money
 from ipmarket.market import services
 from ipmarket.market.models import Event
 from ipmarket.notifications.models import Kind, Notification
-from tests.factories import OrganisationFactory, PatentFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory
 
 from .conftest import inbox, recipients
 

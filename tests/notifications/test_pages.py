@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from ipmarket.notifications.models import Kind, Notification, NotificationPreference
-from tests.factories import OrganisationFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -146,7 +146,7 @@ def test_opting_out_cancels_emails_not_yet_sent(person):
 
 
 def test_the_wagtail_admin_lists_notifications_read_only(client, person):
-    from tests.factories import UserFactory
+    from tests.accounts.factories import UserFactory
 
     note(person, 1)
     admin = UserFactory(username="site_admin", is_superuser=True, is_staff=True)

@@ -9,10 +9,13 @@ from django.core import mail
 
 from financing import services as financing
 from financing.models import CollateralAlert, RepaymentPeriod
-from ipmarket.notifications import reminders, tasks
+from financing.notices import repayment_due_notices
+from ipmarket.assets.notices import annual_fee_notices, trademark_renewal_notices
+from ipmarket.notifications import tasks
 from ipmarket.notifications.models import Kind, Notification
-from ipmarket.notifications.services import preferences_update
-from tests.factories import OrganisationFactory, PatentFactory, TrademarkFactory, member_of
+from ipmarket.notifications.services import notifications_create, preferences_update
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.assets.factories import PatentFactory, TrademarkFactory
 
 from .conftest import fresh, recipients, shift_loan, today
 
@@ -54,9 +57,9 @@ def test_no_repayment_reminder_further_ahead_or_for_a_settled_instalment(make_ap
     shift_loan(app, today() - relativedelta(months=1) + timedelta(days=3))
     RepaymentPeriod.objects.filter(application=app, period=1).update(settled_on=today())
 
-    reminders.repayments_due_notify(today=today())
+    notifications_create(repayment_due_notices(today=today()))
     assert not Notification.objects.exists()
-    reminders.repayments_due_notify(today=today() + timedelta(days=30))  # instalment 2 is 4 days away then
+    notifications_create(repayment_due_notices(today=today() + timedelta(days=30)))  # instalment 2 is 4 days away then
     assert Notification.objects.filter(kind=Kind.REPAYMENT_DUE).count() == 4
 
 
@@ -86,7 +89,7 @@ def test_annual_fee_due_within_30_days_goes_to_the_owners_people(django_assert_m
     PatentFactory(owner=owner, legal_status="pending", grant_date=None, annual_fee_paid_until=None)
 
     with django_assert_max_num_queries(7):  # set-based: not one query per patent or person
-        reminders.annual_fees_due_notify()
+        notifications_create(annual_fee_notices())
     mail.outbox.clear()
     Notification.objects.all().delete()
 
@@ -101,10 +104,10 @@ def test_paying_the_fee_makes_next_years_fee_a_new_reminder():
     owner = OrganisationFactory(kind="enterprise")
     member_of(owner)
     patent = PatentFactory(owner=owner, annual_fee_paid_until=today() + timedelta(days=5))
-    reminders.annual_fees_due_notify()
+    notifications_create(annual_fee_notices())
     patent.annual_fee_paid_until = today() + timedelta(days=20)  # a (short) new due date
     patent.save()
-    reminders.annual_fees_due_notify()
+    notifications_create(annual_fee_notices())
     assert Notification.objects.filter(kind=Kind.ANNUAL_FEE_DUE).count() == 2
 
 
@@ -123,7 +126,7 @@ def test_trademark_renewal_window_once_per_window():
     assert note.key == f"tm_renewal:{in_window.pk}:{window_start.isoformat()}"
     assert len(mail.outbox) == 1 and in_window.mark_name in mail.outbox[0].subject
     # The next day, the window is still the same window: nothing new.
-    reminders.trademark_renewals_notify(today=today() + timedelta(days=1))
+    notifications_create(trademark_renewal_notices(today=today() + timedelta(days=1)))
     assert Notification.objects.count() == 1
 
 

@@ -22,7 +22,8 @@ from djmoney.money import Money
 
 from ipmarket.celery import app as celery_app
 from ipmarket.market.services import deal_accept, inquiry_create
-from tests.factories import ListingFactory, OrganisationFactory, member_of
+from tests.accounts.factories import OrganisationFactory, member_of
+from tests.market.factories import ListingFactory
 
 WEBHOOK_URL = "/payments/stripe/webhook/"
 

@@ -7,7 +7,7 @@ from ipmarket.core.errors import GuardFailed
 from ipmarket.payments.demo import seed_payout_accounts
 from ipmarket.payments.models import PayoutAccount, ReceivedPayment, StripeEvent
 from ipmarket.payments.services import payout_account_set, stripe_event_record
-from tests.factories import OrganisationFactory, UserFactory, member_of
+from tests.accounts.factories import OrganisationFactory, UserFactory, member_of
 
 from .conftest import stripe_event
 

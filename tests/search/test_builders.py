@@ -3,7 +3,9 @@
 import pytest
 
 from search import builders
-from tests.factories import ListingFactory, OrganisationFactory, PatentFactory, ServiceFactory, TrademarkFactory
+from tests.accounts.factories import OrganisationFactory, ServiceFactory
+from tests.assets.factories import PatentFactory, TrademarkFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 

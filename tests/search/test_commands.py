@@ -8,7 +8,8 @@ from django.core.management import call_command
 from ipmarket.accounts.models import Organisation
 from search import indexes
 from search.client import get_client
-from tests.factories import OrganisationFactory, PatentFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.assets.factories import PatentFactory
 
 pytestmark = pytest.mark.django_db
 

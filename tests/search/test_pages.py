@@ -15,7 +15,9 @@ from ipmarket.assets.identifiers import make_application_number
 from ipmarket.assets.models import Patent
 from ipmarket.market.models import Listing
 from search.views import highlighted
-from tests.factories import ListingFactory, OrganisationFactory, PatentFactory, ServiceFactory, TrademarkFactory
+from tests.accounts.factories import OrganisationFactory, ServiceFactory
+from tests.assets.factories import PatentFactory, TrademarkFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 

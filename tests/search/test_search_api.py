@@ -3,7 +3,9 @@ pages, suggestions, and every malformed parameter answering 400."""
 
 import pytest
 
-from tests.factories import ListingFactory, OrganisationFactory, PatentFactory, ServiceFactory, TrademarkFactory
+from tests.accounts.factories import OrganisationFactory, ServiceFactory
+from tests.assets.factories import PatentFactory, TrademarkFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 FIRMS, IP, SUGGEST = "/api/v1/search/firms/", "/api/v1/search/ip/", "/api/v1/search/suggest/"

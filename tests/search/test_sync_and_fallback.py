@@ -13,7 +13,8 @@ from search import indexes, sync
 from search.client import get_client
 from search.models import PendingChange
 from search.reconcile import reconcile_all
-from tests.factories import OrganisationFactory, PatentFactory, valid_credit_code
+from tests.accounts.factories import OrganisationFactory, valid_credit_code
+from tests.assets.factories import PatentFactory
 
 FIRMS = "/api/v1/search/firms/"
 

@@ -7,7 +7,8 @@ from ipmarket.accounts.models import Organisation
 from search import indexes, sync
 from search.client import get_client
 from search.reconcile import reconcile
-from tests.factories import OrganisationFactory, PatentFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.assets.factories import PatentFactory
 
 from .test_sync_and_fallback import closed_port_url
 

@@ -5,6 +5,8 @@ from djmoney.money import Money
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from ipmarket.core.money import CURRENCY, money
+
 MAX_AMOUNT = Decimal("999999999999.99")
 
 
@@ -13,7 +15,7 @@ MAX_AMOUNT = Decimal("999999999999.99")
         "type": "object",
         "properties": {
             "amount": {"type": "string", "format": "decimal", "example": "5000000.00"},
-            "currency": {"type": "string", "enum": ["CNY"]},
+            "currency": {"type": "string", "enum": [CURRENCY]},
         },
         "required": ["amount", "currency"],
     }
@@ -35,9 +37,9 @@ class MoneyField(serializers.Field):
 
     def to_internal_value(self, data):
         if isinstance(data, dict):
-            amount, currency = data.get("amount"), data.get("currency", "CNY")
+            amount, currency = data.get("amount"), data.get("currency", CURRENCY)
         else:
-            amount, currency = data, "CNY"
+            amount, currency = data, CURRENCY
         if isinstance(amount, float | bool) or amount is None:
             self.fail("invalid")
         try:
@@ -46,7 +48,7 @@ class MoneyField(serializers.Field):
             self.fail("invalid")
         if not amount.is_finite():
             self.fail("invalid")
-        if currency != "CNY":
+        if currency != CURRENCY:
             self.fail("currency")
         if amount < 0:
             self.fail("negative")
@@ -54,7 +56,7 @@ class MoneyField(serializers.Field):
             self.fail("too_precise")
         if amount > MAX_AMOUNT:
             self.fail("too_large")
-        return Money(amount, "CNY")
+        return money(amount)
 
 
 class DecimalString(serializers.DecimalField):

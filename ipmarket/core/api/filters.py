@@ -1,10 +1,8 @@
 from django import forms
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema_field
 
-from ipmarket.accounts import policies
 from ipmarket.core.api.fields import MAX_AMOUNT
 from ipmarket.core.limits import MAX_ID
 
@@ -75,19 +73,3 @@ class FilterSet(filters.FilterSet):
 
 class FilterBackend(filters.DjangoFilterBackend):
     filterset_base = FilterSet
-
-
-class MineFilterSet(FilterSet):
-    """Adds `mine=1`: only what belongs to the caller's organisations.
-
-    Subclasses name the field holding the owning organisation in `mine_field`
-    (`"pk"` for organisations themselves), or override `filter_mine`.
-    """
-
-    mine_field = "pk"
-    mine = filters.ChoiceFilter(choices=YES_NO, method="filter_mine", label=_("only what belongs to my organisations"))
-
-    def filter_mine(self, queryset, name, value):
-        if value in ("0", "false"):
-            return queryset
-        return queryset.filter(**{f"{self.mine_field}__in": policies.organisation_ids(self.request.user)})

@@ -22,6 +22,8 @@ from drf_spectacular.plumbing import ResolvedComponent, append_meta
 from rest_framework import permissions, serializers
 from rest_framework.request import Request
 
+from ipmarket.core.money import CURRENCY
+
 from .decimals import decimal_pattern
 from .fields import MAX_AMOUNT, MoneyField
 
@@ -98,7 +100,7 @@ MONEY_REQUEST = {
     "oneOf": [
         {
             "type": "object",
-            "properties": {"amount": AMOUNT, "currency": {"type": "string", "enum": ["CNY"], "default": "CNY"}},
+            "properties": {"amount": AMOUNT, "currency": {"type": "string", "enum": [CURRENCY], "default": CURRENCY}},
             "required": ["amount"],
         },
         *AMOUNT["oneOf"],

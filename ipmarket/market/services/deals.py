@@ -9,8 +9,6 @@ confirm_recordal, an open-licence notice), so a pledge (financing locks the appl
 and a transfer of one asset are never decided side by side (ipmarket/assets/commitments.py).
 """
 
-from decimal import Decimal
-
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -21,22 +19,17 @@ from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation, User
 from ipmarket.assets.services import asset_assign, asset_release_pledge
 from ipmarket.core.errors import Conflict, GuardFailed, RoleRefused
-from ipmarket.core.money import cny
-from ipmarket.notifications import hooks as notification_hooks
+from ipmarket.core.money import CurrencyError, cny, money
+from ipmarket.core.services import refuse_if, require_state
 
-from .. import guards
+from .. import guards, notices, workflow
 from ..models import Deal, Listing, Message
 from ..payments import PaymentHandle, gateway
-from .common import lock_listed_asset, record_event, refuse_if, require_state
+from .common import lock_listed_asset, record_event
 
 State = Deal.State
-DEAL_ACTIONS = {
-    "accept": [State.NEGOTIATING],
-    "pay": [State.ACCEPTED],
-    "confirm_recordal": [State.PAID],
-    "release": [State.RECORDED],
-    "cancel": [State.NEGOTIATING, State.ACCEPTED, State.PAID],
-}
+# action → the states it may start from (ipmarket/market/workflow.py)
+DEAL_ACTIONS = {name: list(action.sources) for name, action in workflow.DEAL_ACTIONS.items()}
 BUSY = [State.ACCEPTED, State.PAID, State.RECORDED]  # a single-buyer listing is taken
 
 
@@ -73,12 +66,13 @@ def _reopen_listing_if_free(listing: Listing, by) -> None:
 def _money(value) -> Money | None:
     if value is None:
         return None
-    money = value if isinstance(value, Money) else Money(Decimal(value), "CNY")
-    if money.currency.code != "CNY":
-        raise GuardFailed("currency", _("Prices are in CNY."))
-    if money.amount < 0:
+    try:
+        amount = money(value)
+    except CurrencyError:
+        raise GuardFailed("currency", _("Prices are in CNY.")) from None
+    if amount.amount < 0:
         raise GuardFailed("negative_amount", _("An amount cannot be negative."))
-    return money
+    return amount
 
 
 def _buyer_for(user: User, listing: Listing, buyer: Organisation | None) -> Organisation:
@@ -129,7 +123,7 @@ def inquiry_create(
         deal.save(update_fields=["price", "updated_at"])
     kind = Message.Kind.NOTICE if open_licence else Message.Kind.INQUIRY
     inquiry = Message.objects.create(deal=deal, kind=kind, author=by, organisation=buyer, body=message, offer=offer)
-    notification_hooks.inquiry_created(inquiry)  # on commit: the seller's people are told
+    notices.inquiry_sent(inquiry)  # on commit: the seller's people are told
     return inquiry
 
 
@@ -148,6 +142,7 @@ def deal_post_message(*, deal: Deal, by: User, body: str, offer=None) -> Message
     return Message.objects.create(deal=deal, author=by, organisation=side, body=body, offer=offer)
 
 
+@workflow.executes("accept")
 @transaction.atomic
 def deal_accept(*, deal: Deal, by: User, price, note: str = "") -> Deal:
     """The seller agrees to the deal at its current price — the one the seller saw (compare-and-set): if the
@@ -182,6 +177,7 @@ def deal_accept(*, deal: Deal, by: User, price, note: str = "") -> Deal:
     return deal
 
 
+@workflow.executes("pay")
 def deal_pay(*, deal: Deal, by: User) -> PaymentHandle:
     """The buyer starts paying; the money is held by the platform until the recordal."""
     with transaction.atomic():
@@ -217,6 +213,7 @@ def deal_mark_paid(*, deal_id: int, payment_intent_id: str, amount: Money | None
     return deal
 
 
+@workflow.executes("confirm_recordal")
 def deal_confirm_recordal(*, deal: Deal, by: User, recordal_number: str) -> Deal:
     """The seller enters the CNIPA recordal or filing number; an assignment changes the owner.
 
@@ -278,6 +275,7 @@ def _refund_unrecordable(deal: Deal, refusal: GuardFailed) -> None:
         _reopen_listing_if_free(deal.listing, None)
 
 
+@workflow.executes("release")
 def deal_release(*, deal: Deal, by: User, note: str = "") -> Deal:
     """The buyer (or the platform) confirms the recordal: the held money goes to the seller."""
     with transaction.atomic():
@@ -295,6 +293,7 @@ def deal_release(*, deal: Deal, by: User, note: str = "") -> Deal:
     return deal
 
 
+@workflow.executes("cancel")
 def deal_cancel(*, deal: Deal, by: User, note: str = "") -> Deal:
     """Either party (or the platform) ends the deal before recordal; a paid deal is refunded."""
     with transaction.atomic():

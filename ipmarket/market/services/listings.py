@@ -6,16 +6,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipmarket.accounts.models import Organisation, User
+from ipmarket.core.money import in_currency
+from ipmarket.core.services import refuse_if, require_state
 
-from .. import guards
+from .. import guards, workflow
 from ..models import Deal, Listing
-from .common import lock_listed_asset, record_event, refuse_if, require_state
+from .common import lock_listed_asset, record_event
 
 Status = Listing.Status
-LISTING_ACTIONS = {
-    "publish": [Status.DRAFT],
-    "withdraw": [Status.DRAFT, Status.PUBLISHED, Status.UNDER_NEGOTIATION],
-}
+# action → the states it may start from (ipmarket/market/workflow.py)
+LISTING_ACTIONS = {name: list(action.sources) for name, action in workflow.LISTING_ACTIONS.items()}
 EDITABLE = {"price", "negotiable", "territory", "term_months", "payment_terms", "description"}
 LICENCES = (
     Listing.DealType.EXCLUSIVE_LICENSE,
@@ -29,7 +29,7 @@ def _validate(listing: Listing) -> None:
     errors = {}
     if listing.price.amount < 0:
         errors["price"] = [_("The price cannot be negative.")]
-    if listing.price.currency.code != "CNY":
+    if not in_currency(listing.price):
         errors["price"] = [_("Prices are in CNY.")]
     if listing.deal_type == Listing.DealType.ASSIGNMENT and listing.term_months:
         errors["term_months"] = [_("An assignment has no term.")]
@@ -82,6 +82,7 @@ def listing_update(*, listing: Listing, by: User, **fields) -> Listing:
     return listing
 
 
+@workflow.executes("publish")
 @transaction.atomic
 def listing_publish(*, listing: Listing, by: User) -> Listing:
     listing = _locked(listing)
@@ -96,6 +97,7 @@ def listing_publish(*, listing: Listing, by: User) -> Listing:
     return listing
 
 
+@workflow.executes("withdraw")
 @transaction.atomic
 def listing_withdraw(*, listing: Listing, by: User, note: str = "") -> Listing:
     """Take the listing off the market; open negotiations end. Agreed or paid deals must end first;

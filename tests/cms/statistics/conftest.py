@@ -10,7 +10,7 @@ from djmoney.money import Money
 
 from financing.models import Application, Programme
 from ipmarket.market.models import Deal
-from tests.factories import OrganisationFactory, UserFactory
+from tests.accounts.factories import OrganisationFactory, UserFactory
 
 _serial = itertools.count(1)
 

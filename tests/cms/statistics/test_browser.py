@@ -7,7 +7,9 @@ from django.conf import settings
 from django.utils import timezone
 
 from cms.statistics.services import statistics_refresh
-from tests.factories import ListingFactory, OrganisationFactory, PatentFactory, TrademarkFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.assets.factories import PatentFactory, TrademarkFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

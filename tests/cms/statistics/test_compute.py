@@ -10,9 +10,13 @@ from django.utils import timezone
 
 from cms.statistics import compute
 from ipmarket.accounts.models import Organisation
+from ipmarket.assets import rules
 from ipmarket.assets.identifiers import make_application_number
+from ipmarket.assets.models import Patent, Trademark
 from ipmarket.market.models import Listing
-from tests.factories import ListingFactory, OrganisationFactory, PatentFactory, TrademarkFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.assets.factories import PatentFactory, TrademarkFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,19 +79,54 @@ def test_valid_trademarks_are_registered_and_within_their_term():
     assert compute.trademarks_by_city(today()) == [{"city": "资阳", "count": 2}, {"city": "成都", "count": 1}]
 
 
+def test_in_force_counts_an_asset_on_its_last_day_and_not_the_day_after():
+    """The counting querysets agree with `rules` on each boundary day (patent term, fee grace, trademark expiry)."""
+    day = dt.date(2027, 3, 15)  # mid-month: six months back and forth land on the same day of the month
+    paid_far = dt.date(2040, 1, 1)
+
+    def patent(expiry=None, paid_until=paid_far):
+        p = PatentFactory(annual_fee_paid_until=paid_until)
+        if expiry:
+            Patent.objects.filter(pk=p.pk).update(expiry_date=expiry)
+        return Patent.objects.get(pk=p.pk)
+
+    def trademark(expiry):
+        t = TrademarkFactory()
+        Trademark.objects.filter(pk=t.pk).update(expiry_date=expiry)
+        return Trademark.objects.get(pk=t.pk)
+
+    patents = {
+        "term_last_day": patent(expiry=day + dt.timedelta(days=1)),
+        "term_ended": patent(expiry=day),
+        "grace_last_day": patent(paid_until=day - rules.FEE_GRACE),
+        "grace_ended": patent(paid_until=day - rules.FEE_GRACE - dt.timedelta(days=1)),
+    }
+    marks = {
+        "expiry_day": trademark(day),
+        "day_after_expiry": trademark(day - dt.timedelta(days=1)),
+        "renewal_grace_last_day": trademark(day - rules.RENEWAL_GRACE),  # registered still, but not in force
+    }
+    counted = set(compute.invention_patents_in_force(day).values_list("pk", flat=True))
+    assert {name for name, p in patents.items() if p.pk in counted} == {"term_last_day", "grace_last_day"}
+    assert {name for name, p in patents.items() if rules.patent_in_force(p, day)} == {"term_last_day", "grace_last_day"}
+    counted = set(compute.trademarks_in_force(day).values_list("pk", flat=True))
+    assert {name for name, t in marks.items() if t.pk in counted} == {"expiry_day"}
+    assert {name for name, t in marks.items() if rules.trademark_in_force(t, day)} == {"expiry_day"}
+
+
 def test_listings_by_deal_type_and_status():
     ListingFactory(deal_type="assignment", status="published")
     ListingFactory(deal_type="assignment", status="published")
     ListingFactory(deal_type="assignment", status="closed")
     ListingFactory(deal_type="open_license", status="draft")
-    ListingFactory(deal_type="open_license", status="under_negotiation")
+    ListingFactory(deal_type="sole_license", status="under_negotiation")  # one buyer's deal accepted
 
     counts = {(r["deal_type"], r["status"]): r["count"] for r in compute.listings_by_type_and_status()}
     assert counts == {
         ("assignment", "published"): 2,
         ("assignment", "closed"): 1,
         ("open_license", "draft"): 1,
-        ("open_license", "under_negotiation"): 1,
+        ("sole_license", "under_negotiation"): 1,
     }
 
 
@@ -169,7 +208,7 @@ def test_headline_totals(make_loan, make_deal):
     PatentFactory(owner=ziyang)
     TrademarkFactory(owner=ziyang)
     published = ListingFactory(status="published")
-    ListingFactory(status="under_negotiation")
+    ListingFactory(deal_type="assignment", status="under_negotiation")  # with its buyer's deal, accepted
     ListingFactory(status="draft")
     ListingFactory(status="withdrawn")
     make_deal(published, "released")

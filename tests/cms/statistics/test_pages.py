@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from cms.statistics.services import statistics_refresh
 from cms.statistics.tables import BUILDERS
-from tests.factories import ListingFactory, OrganisationFactory, PatentFactory, TrademarkFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.assets.factories import PatentFactory, TrademarkFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 

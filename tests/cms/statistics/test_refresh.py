@@ -13,7 +13,9 @@ from cms.statistics import selectors
 from cms.statistics.models import StatisticsSnapshot
 from cms.statistics.services import KEEP_DAYS, statistics_refresh
 from cms.statistics.tasks import refresh_statistics
-from tests.factories import ListingFactory, OrganisationFactory, PatentFactory, TrademarkFactory
+from tests.accounts.factories import OrganisationFactory
+from tests.assets.factories import PatentFactory, TrademarkFactory
+from tests.market.factories import ListingFactory
 
 pytestmark = pytest.mark.django_db
 
