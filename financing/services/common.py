@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from ipmarket.assets import commitments
+from ipmarket.core import services as kit
 from ipmarket.core.errors import InvalidTransition
 from ipmarket.core.services import refuse_if
 
@@ -42,11 +43,16 @@ def lock_pledged_assets(app: Application) -> list:
 
 
 def record_event(app: Application, *, by, action: str, before: str, note: str = "") -> Event:
-    event = Event.objects.create(
-        application=app, actor=by, action=action, from_state=before, to_state=app.state, note=note or ""
+    return kit.record_event(  # on commit, every party is told of a state change
+        Event,
+        announce=notices.event_recorded,
+        application=app,
+        actor=by,
+        action=action,
+        from_state=before,
+        to_state=app.state,
+        note=note or "",
     )
-    notices.event_recorded(event)  # on commit: every party is told of a state change
-    return event
 
 
 @contextmanager

@@ -21,3 +21,12 @@ def locked(obj):
     """The object's row, locked until the transaction ends and read afresh (a concurrent change may just have
     committed)."""
     return type(obj).objects.select_for_update().get(pk=obj.pk)
+
+
+def record_event(model, *, announce=None, **fields):
+    """Write an audit event row (who, what, from, to, note) in the action's transaction; `announce(event)`, a
+    domain's notices hook, then decides whether people are told once it commits."""
+    event = model.objects.create(**fields)
+    if announce is not None:
+        announce(event)
+    return event

@@ -1,11 +1,14 @@
 from ipmarket.assets.commitments import lock_assets
+from ipmarket.core import services as kit
 
 from .. import notices
 from ..models import Event
 
 
 def record_event(*, listing, deal=None, actor, action: str, from_state: str, to_state: str, note: str = ""):
-    event = Event.objects.create(
+    return kit.record_event(  # on commit, a deal's state change tells buyer and seller
+        Event,
+        announce=notices.event_recorded,
         listing=listing,
         deal=deal,
         actor=actor,
@@ -14,8 +17,6 @@ def record_event(*, listing, deal=None, actor, action: str, from_state: str, to_
         to_state=to_state,
         note=note,
     )
-    notices.event_recorded(event)  # on commit: a deal's state change tells buyer and seller
-    return event
 
 
 def lock_listed_asset(listing) -> None:
