@@ -288,11 +288,8 @@ def loss_split(
     else:
         back_fund = back_insurer = 0
     back_bank = shared - back_fund - back_insurer
-    if back_bank < 0:  # both rounded up past the bank's sub-fen share: at most one fen
-        if back_insurer:
-            back_insurer += back_bank
-        else:
-            back_fund += back_bank
+    if back_bank < 0:  # both rounded up past the bank's sub-fen share: at most one fen, given back by the
+        back_insurer += back_bank  # insurer (its part is then at least one fen: the fund's alone never exceeds)
         back_bank = 0
 
     return LossSplitResult(

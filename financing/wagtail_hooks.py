@@ -50,6 +50,9 @@ class ProgrammeViewSet(SnippetViewSet):
     list_filter = ["is_active"]
     search_fields = ["name", "slug"]
     search_backend_name = None
+
+    def get_queryset(self, request):
+        return Programme.objects.select_related("risk_fund")  # the list shows each fund: not one query per row
     panels = [
         MultiFieldPanel(
             [

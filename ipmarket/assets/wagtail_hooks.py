@@ -81,6 +81,9 @@ class PatentViewSet(SnippetViewSet):
     copy_view_enabled = False
     add_view_class = PatentCreateView
     edit_view_class = PatentEditView
+
+    def get_queryset(self, request):
+        return Patent.objects.select_related("owner")  # the list shows each owner: not one query per row
     panels = [
         MultiFieldPanel(
             [FieldPanel("application_number"), FieldPanel("patent_type"), FieldPanel("title"), FieldPanel("abstract")],
@@ -113,6 +116,9 @@ class TrademarkViewSet(SnippetViewSet):
     copy_view_enabled = False
     add_view_class = TrademarkCreateView
     edit_view_class = TrademarkEditView
+    def get_queryset(self, request):
+        return Trademark.objects.select_related("owner")  # the list shows each owner: not one query per row
+
     panels = [
         FieldPanel("registration_number"),
         FieldPanel("mark_name"),
