@@ -183,3 +183,17 @@ def test_a_patent_is_in_force_until_the_day_before_its_expiry_date():
     lapsed = SimpleNamespace(**{**vars(granted), "legal_status": "lapsed", "annual_fee_paid_until": date(2029, 1, 1)})
     assert not rules.patent_in_force(lapsed, date(2028, 1, 1))
     assert not rules.asset_in_force(lapsed, date(2028, 1, 1))
+
+
+@pytest.mark.parametrize(
+    ("asset_type", "last_day"),
+    [("patent", date(2030, 6, 14)), ("trademark", date(2030, 6, 15))],
+)
+def test_the_last_day_of_term_of_a_patent_is_the_day_before_its_expiry_date_of_a_trademark_the_day_itself(
+    asset_type, last_day
+):
+    asset = SimpleNamespace(asset_type=asset_type, expiry_date=date(2030, 6, 15))
+    assert rules.last_day_of_term(asset) == last_day
+    assert rules.outlasts(asset, last_day)  # a loan maturing on the last day of the term: covered
+    assert not rules.outlasts(asset, last_day + timedelta(days=1))
+    assert rules.outlasts(asset, last_day - timedelta(days=1))
