@@ -53,6 +53,7 @@ class ProgrammeViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return Programme.objects.select_related("risk_fund")  # the list shows each fund: not one query per row
+
     panels = [
         MultiFieldPanel(
             [

@@ -84,6 +84,7 @@ class PatentViewSet(SnippetViewSet):
 
     def get_queryset(self, request):
         return Patent.objects.select_related("owner")  # the list shows each owner: not one query per row
+
     panels = [
         MultiFieldPanel(
             [FieldPanel("application_number"), FieldPanel("patent_type"), FieldPanel("title"), FieldPanel("abstract")],
@@ -116,6 +117,7 @@ class TrademarkViewSet(SnippetViewSet):
     copy_view_enabled = False
     add_view_class = TrademarkCreateView
     edit_view_class = TrademarkEditView
+
     def get_queryset(self, request):
         return Trademark.objects.select_related("owner")  # the list shows each owner: not one query per row
 
