@@ -1,5 +1,5 @@
-"""The loan application's workflow, declared once: every action with the states it starts from, the model
-transitions it may run, who takes it, the guard a page can ask before it is tried, its request body (API)
+"""The loan application's workflow, declared once: every action with the model transitions it may run (and
+so the states it starts from), who takes it, the guard a page can ask before it is tried, its request body (API)
 and form (pages), its words, and its service.
 
 Everything else reads this table: the services' 409 (`ACTIONS`, `allowed_actions`) and 403
@@ -43,7 +43,6 @@ Check = Callable[[Application, object, Facts], GuardFailed | None]
 @dataclass
 class Action:
     name: str
-    sources: tuple[str, ...]
     moves: tuple[str, ...]  # the model's transitions the service may run (none: the state stays)
     sides: frozenset[str]  # the sides of the application that see the action on the page
     actor: Callable[[object, Application], bool]  # who may take it
@@ -57,10 +56,23 @@ class Action:
     body: type[serializers.Serializer] = bodies.NoteSerializer
     form: type = forms.NoteForm
     service: Callable | None = field(default=None, repr=False)  # set by @executes
+    # The states it starts from: those of its transitions on the model; named only for an action that moves
+    # nothing (its state stays).
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.moves:
+            assert not self.sources, f"{self.name}: the model's transitions name the states it starts from"
+            starts = {t.source for t in _transitions() if t.name in self.moves}
+            self.sources = tuple(state for state in S.values if state in starts)
 
     def refusal(self, user, app: Application) -> str | None:
         """Why this person may not take the action (a readable reason), or None."""
         return None if self.actor(user, app) else str(self.who)
+
+
+def _transitions():
+    return Application._meta.get_field("state").get_all_transitions(Application)
 
 
 def _either(*predicates):
@@ -71,7 +83,6 @@ p = policies
 ACTIONS_DECLARED = [
     Action(
         "submit",
-        sources=(S.DRAFT, S.RETURNED),
         moves=("submit",),
         sides=frozenset({"borrower"}),
         actor=p._borrower,
@@ -83,7 +94,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "prescreen",
-        sources=(S.SUBMITTED,),
         moves=("prescreen",),
         sides=frozenset({"platform"}),
         actor=p._platform,
@@ -95,7 +105,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "return",
-        sources=(S.SUBMITTED, S.PRESCREENED, S.IP_VERIFIED, S.VALUED),
         moves=("return_for_changes",),
         sides=frozenset({"platform", "bank"}),
         actor=_either(p._platform, p._bank),
@@ -106,7 +115,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "reject",
-        sources=(S.SUBMITTED, S.PRESCREENED, S.IP_VERIFIED, S.VALUED, S.BANK_APPROVED, S.INSURED, S.CLAIM_SUBMITTED),
         moves=("reject", "reject_claim"),
         sides=frozenset({"platform", "bank", "insurer", "fund"}),
         actor=p._rejecter,
@@ -118,17 +126,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "withdraw",
-        sources=(
-            S.DRAFT,
-            S.RETURNED,
-            S.SUBMITTED,
-            S.PRESCREENED,
-            S.IP_VERIFIED,
-            S.VALUED,
-            S.BANK_APPROVED,
-            S.INSURED,
-            S.FUND_FILED,
-        ),
         moves=("withdraw",),
         sides=frozenset({"borrower"}),
         actor=p._borrower,
@@ -140,7 +137,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "verify_ip",
-        sources=(S.PRESCREENED,),
         moves=("verify_ip",),
         sides=frozenset({"platform"}),
         actor=p._platform,
@@ -152,7 +148,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "value",
-        sources=(S.IP_VERIFIED,),
         moves=("value",),
         sides=frozenset({"appraiser"}),
         actor=p._appraiser,
@@ -179,7 +174,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "bank_approve",
-        sources=(S.VALUED,),
         moves=("bank_approve",),
         sides=frozenset({"bank"}),
         actor=p._bank_approver,
@@ -193,7 +187,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "underwrite",
-        sources=(S.BANK_APPROVED,),
         moves=("underwrite",),
         sides=frozenset({"insurer"}),
         actor=p._insurer,
@@ -206,7 +199,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "fund_file",
-        sources=(S.INSURED,),
         moves=("fund_file",),
         sides=frozenset({"fund"}),
         actor=p._fund,
@@ -218,7 +210,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "sign_contract",
-        sources=(S.FUND_FILED,),
         moves=("sign_contract",),
         sides=frozenset({"borrower"}),
         actor=p._borrower,
@@ -229,7 +220,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "register_pledge",
-        sources=(S.CONTRACTED,),
         moves=("register_pledge",),
         sides=frozenset({"bank"}),
         actor=p._bank_officer,
@@ -242,7 +232,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "disburse",
-        sources=(S.PLEDGE_REGISTERED,),
         moves=("disburse",),
         sides=frozenset({"bank"}),
         actor=p._bank_officer,
@@ -254,7 +243,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "record_repayment",
-        sources=(S.ACTIVE, S.OVERDUE),
         moves=("repay_in_full", "cure"),  # a part payment leaves the state as it is
         sides=frozenset({"bank"}),
         actor=p._bank_officer,
@@ -267,7 +255,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "mark_default",
-        sources=(S.OVERDUE,),
         moves=("mark_default",),
         sides=frozenset({"bank"}),
         actor=p._bank_officer,
@@ -280,7 +267,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "submit_claim",
-        sources=(S.DEFAULTED,),
         moves=("submit_claim",),
         sides=frozenset({"bank"}),
         actor=p._bank_officer,
@@ -292,7 +278,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "settle_claim",
-        sources=(S.CLAIM_SUBMITTED,),
         moves=("settle_claim",),
         sides=frozenset({"fund", "platform"}),
         actor=_either(p._fund, p._platform),
@@ -303,7 +288,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "record_recovery",
-        sources=(S.COMPENSATED, S.IN_RECOVERY),
         moves=("record_recovery",),
         sides=frozenset({"bank"}),
         actor=p._bank_officer,
@@ -316,8 +300,7 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "close",
-        sources=(S.COMPENSATED, S.IN_RECOVERY, S.CLAIM_REJECTED),  # a rejected claim: the bank bears the loss
-        moves=("close",),
+        moves=("close",),  # also from claim_rejected: the bank bears the loss
         sides=frozenset({"bank", "platform"}),
         actor=_either(p._bank_officer, p._platform),
         who=_("The bank or the platform closes the case."),
@@ -328,7 +311,6 @@ ACTIONS_DECLARED = [
     ),
     Action(
         "release_pledge",
-        sources=(S.CLOSED_REPAID,),
         moves=("release_pledge",),
         sides=frozenset({"bank"}),
         actor=p._bank_officer,

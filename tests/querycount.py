@@ -27,7 +27,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from ipmarket.accounts.services import api_token_issue
 
 ENV = "QUERY_COUNTS_UPDATE"
 ROOT = Path(__file__).resolve().parent.parent
@@ -188,3 +192,19 @@ def api_count(response) -> int:
 def api_length(response) -> int:
     """`rows=` for an unpaginated API list."""
     return len(response.json())
+
+
+def api_as(user) -> APIClient:
+    """An API client sending the person's token (None: anonymous)."""
+    client = APIClient()
+    if user is not None:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {api_token_issue(user=user).key}")
+    return client
+
+
+def page_as(user) -> Client:
+    """A browser client signed in as the person (None: anonymous)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -1,6 +1,6 @@
 """The marketplace's two workflows, declared once: a listing's (publish, withdraw) and a deal's (accept, pay,
-confirm the recordal, release the payment, cancel). Each action names the states it starts from, the model
-transitions it may run, who may take it (a role guard), the guard a page asks before offering it, the
+confirm the recordal, release the payment, cancel). Each action names the model transitions it may run (and
+so the states it starts from), who may take it (a role guard), the guard a page asks before offering it, the
 inputs its service takes, its words, and its service (`@executes` beside the service function).
 
 The services' 409s (`require_state`), the API's dispatch and `allowed_actions`, the pages' buttons with
@@ -23,11 +23,19 @@ from .models import Deal, Listing
 Status, State = Listing.Status, Deal.State
 
 
+MODELS = {"listing": Listing, "deal": Deal}
+STATE_FIELDS = {"listing": "status", "deal": "state"}
+
+
+def transitions(machine: str) -> list:
+    model = MODELS[machine]
+    return list(model._meta.get_field(STATE_FIELDS[machine]).get_all_transitions(model))
+
+
 @dataclass
 class Action:
     name: str
     machine: str  # "listing" or "deal": the model, and the keyword its service takes it by
-    sources: tuple[str, ...]
     moves: tuple[str, ...]  # the model's transitions the service may run (none: the state stays)
     actor: Callable[[object, object], GuardFailed | None]  # the role guard: who may take it
     label: Promise
@@ -37,6 +45,16 @@ class Action:
     inputs: tuple[str, ...] = ()  # what the service takes besides the object and the person
     form: type | None = None  # the page's form of those inputs
     service: Callable | None = field(default=None, repr=False)  # set by @executes
+    # The states it starts from: those of its transitions on the model; named only for an action that moves
+    # nothing (its state stays).
+    sources: tuple[str, ...] = ()
+
+    def __post_init__(self):
+        if self.moves:
+            assert not self.sources, f"{self.name}: the model's transitions name the states it starts from"
+            starts = {t.source for t in transitions(self.machine) if t.name in self.moves}
+            choices = Status if self.machine == "listing" else State
+            self.sources = tuple(state for state in choices.values if state in starts)
 
     def run(self, obj, by, **data):
         """Carry the action out through its service, with the inputs it takes."""
@@ -47,7 +65,6 @@ DECLARED = [
     Action(
         "publish",
         machine="listing",
-        sources=(Status.DRAFT,),
         moves=("publish",),
         actor=lambda user, listing: guards.seller_refusal(user, listing),
         label=_("Publish"),
@@ -58,7 +75,6 @@ DECLARED = [
     Action(
         "withdraw",
         machine="listing",
-        sources=(Status.DRAFT, Status.PUBLISHED, Status.UNDER_NEGOTIATION),
         moves=("withdraw",),
         actor=lambda user, listing: guards.seller_refusal(user, listing),
         label=_("Withdraw"),
@@ -70,7 +86,6 @@ DECLARED = [
     Action(
         "accept",
         machine="deal",
-        sources=(State.NEGOTIATING,),
         moves=("accept",),
         actor=lambda user, deal: guards.seller_refusal(user, deal.listing),
         label=_("Accept the deal"),
@@ -92,7 +107,6 @@ DECLARED = [
     Action(
         "confirm_recordal",
         machine="deal",
-        sources=(State.PAID,),
         moves=("record",),
         actor=lambda user, deal: guards.seller_refusal(user, deal.listing),
         label=_("Confirm the recordal"),
@@ -104,7 +118,6 @@ DECLARED = [
     Action(
         "release",
         machine="deal",
-        sources=(State.RECORDED,),
         moves=("release",),
         actor=lambda user, deal: guards.release_refusal(user, deal),
         label=_("Release the payment to the seller"),
@@ -115,7 +128,6 @@ DECLARED = [
     Action(
         "cancel",
         machine="deal",
-        sources=(State.NEGOTIATING, State.ACCEPTED, State.PAID),
         moves=("cancel", "refund"),  # a paid deal is refunded
         actor=lambda user, deal: guards.cancel_refusal(user, deal),
         label=_("Cancel the deal"),
@@ -127,8 +139,6 @@ DECLARED = [
 
 LISTING_ACTIONS: dict[str, Action] = {a.name: a for a in DECLARED if a.machine == "listing"}
 DEAL_ACTIONS: dict[str, Action] = {a.name: a for a in DECLARED if a.machine == "deal"}
-MODELS = {"listing": Listing, "deal": Deal}
-STATE_FIELDS = {"listing": "status", "deal": "state"}
 
 # Moves nobody takes by an action of their own: a deal's accept, payment, recordal and end move its listing;
 # the payment provider's webhook marks a deal paid.
@@ -139,11 +149,6 @@ SYSTEM_MOVES = {
 
 # The happy path of a deal, in order (the step bar); cancelled and refunded are ends shown after it.
 DEAL_STEPS = [State.NEGOTIATING, State.ACCEPTED, State.PAID, State.RECORDED, State.RELEASED]
-
-
-def transitions(machine: str) -> list:
-    model = MODELS[machine]
-    return list(model._meta.get_field(STATE_FIELDS[machine]).get_all_transitions(model))
 
 
 def moves_of(action: Action) -> list[tuple[str, str]]:

@@ -2,23 +2,14 @@
 and an organisation's history, each measured with 2 rows and with more, against tests/accounts/query_counts.json."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from ipmarket.accounts import services
 from tests.accounts.factories import OrganisationFactory, ServiceFactory, member_of
-from tests.querycount import Baselines, api_count, api_length
+from tests.querycount import Baselines, api_as, api_count, api_length
 
 pytestmark = pytest.mark.django_db
 BASELINES = Baselines(__file__)
 ORGANISATIONS = "/api/v1/organisations/"
-
-
-def api_as(user) -> APIClient:
-    """An API client sending the person's token (None: anonymous)."""
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {services.api_token_issue(user=user).key}")
-    return client
 
 
 def firms(n):

@@ -5,10 +5,7 @@ measured with a few rows and with more, against tests/assets/query_counts.json."
 import itertools
 
 import pytest
-from django.test import Client
-from rest_framework.test import APIClient
 
-from ipmarket.accounts import services as account_services
 from ipmarket.assets.imports import patent_import_create
 from ipmarket.assets.models import AssetEvent, PatentImport
 from ipmarket.market.models import Listing
@@ -16,7 +13,7 @@ from tests.accounts.factories import OrganisationFactory, member_of
 from tests.assets.factories import PatentFactory, TrademarkFactory
 from tests.assets.test_import import csv_bytes, row, run_import
 from tests.market.factories import ListingFactory
-from tests.querycount import Baselines, api_count, count_links
+from tests.querycount import Baselines, api_as, api_count, count_links, page_as
 
 pytestmark = pytest.mark.django_db
 BASELINES = Baselines(__file__)
@@ -27,21 +24,6 @@ OFFERS = [
     (Listing.DealType.EXCLUSIVE_LICENSE, "四川省绵阳市"),
 ]
 _serial = itertools.count(1)
-
-
-def api_as(user) -> APIClient:
-    """An API client sending the person's token (None: anonymous)."""
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {account_services.api_token_issue(user=user).key}")
-    return client
-
-
-def page_as(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

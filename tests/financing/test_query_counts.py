@@ -5,33 +5,16 @@ tests/financing/query_counts.json. Applications are brought to their states by t
 (`make_app` of tests/financing/conftest.py)."""
 
 import pytest
-from django.test import Client
-from rest_framework.test import APIClient
 
 from financing import services
-from ipmarket.accounts import services as account_services
 from tests.assets.factories import PatentFactory, TrademarkFactory
 from tests.financing.factories import ProgrammeFactory, upload
-from tests.querycount import Baselines, api_count, api_length, count_links
+from tests.querycount import Baselines, api_as, api_count, api_length, count_links, page_as
 
 pytestmark = pytest.mark.django_db
 BASELINES = Baselines(__file__)
 PROGRAMMES, APPS = "/api/v1/financing/programmes/", "/api/v1/financing/applications/"
 APPLICATION_LINKS = count_links(r'href="/financing/applications/(\d+)/"')
-
-
-def api_as(user) -> APIClient:
-    """An API client sending the person's token (None: anonymous)."""
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {account_services.api_token_issue(user=user).key}")
-    return client
-
-
-def page_as(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def apps(make_app, state, n):

@@ -5,35 +5,17 @@ against tests/market/query_counts.json."""
 import itertools
 
 import pytest
-from django.test import Client
-from rest_framework.test import APIClient
 
-from ipmarket.accounts import services as account_services
 from ipmarket.market import services
 from tests.accounts.factories import OrganisationFactory, member_of
 from tests.assets.factories import PatentFactory, TrademarkFactory
 from tests.market.factories import ListingFactory
-from tests.querycount import Baselines, api_count, count_links
+from tests.querycount import Baselines, api_as, api_count, count_links, page_as
 
 pytestmark = pytest.mark.django_db
 BASELINES = Baselines(__file__)
 LISTINGS, DEALS = "/api/v1/listings/", "/api/v1/deals/"
 _serial = itertools.count(1)
-
-
-def api_as(user) -> APIClient:
-    """An API client sending the person's token (None: anonymous)."""
-    client = APIClient()
-    if user is not None:
-        client.credentials(HTTP_AUTHORIZATION=f"Token {account_services.api_token_issue(user=user).key}")
-    return client
-
-
-def page_as(user) -> Client:
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture
