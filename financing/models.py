@@ -160,6 +160,104 @@ class Programme(models.Model):
         return getattr(self, f"ltv_{asset_kind}")
 
 
+class PanelAppraiser(models.Model):
+    """An appraiser admitted to a programme's valuation panel under the shared valuation standard: only its
+    reports, while its admission and the report are valid, count for the loan-to-value check."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="panel")
+    appraiser = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        related_name="panel_admissions",
+        limit_choices_to={"kind": "appraiser"},
+        verbose_name=_("appraiser"),
+    )
+    qualification = models.CharField(_("qualification"), max_length=200)
+    certificate_number = models.CharField(_("certificate number"), max_length=64, blank=True)
+    valid_from = models.DateField(_("admitted from"))
+    valid_until = models.DateField(_("admitted until"))
+    admitted_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    admitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["programme_id", "appraiser__name", "-valid_until"]
+        verbose_name = _("panel appraiser")
+        verbose_name_plural = _("panel appraisers")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "appraiser", "valid_from"], name="one_admission_per_start"),
+            models.CheckConstraint(
+                condition=models.Q(valid_from__lte=models.F("valid_until")), name="panel_dates_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.appraiser} ({self.valid_from} – {self.valid_until})"
+
+
+class ValuationReport(models.Model):
+    """A panel appraiser's valuation report under the shared cross-regional standard: method, key parameters,
+    value date and validity (one year by default). A valid report on the same assets can be reused by a later
+    application once the appraiser confirms it still stands."""
+
+    class Method(models.TextChoices):
+        INCOME = "income", _("Income approach")
+        MARKET = "market", _("Market approach")
+        COST = "cost", _("Cost approach")
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="valuation_reports")
+    appraiser = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.PROTECT, related_name="valuation_reports", verbose_name=_("appraiser")
+    )
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    parameters = models.JSONField(_("key parameters"), default=dict, blank=True)
+    value = money(_("appraised value"))
+    value_date = models.DateField(_("value date"))
+    valid_until = models.DateField(_("valid until"), db_index=True)
+    standard = models.CharField(_("standard version"), max_length=50)
+    reference = models.CharField(_("report number"), max_length=64, blank=True)
+    created_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-value_date", "-id"]
+        verbose_name = _("valuation report")
+        verbose_name_plural = _("valuation reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(value_date__lte=models.F("valid_until")), name="report_dates_ordered"
+            ),
+        ]
+
+    def __str__(self):
+        return self.reference or f"#{self.pk} {self.appraiser}"
+
+
+class ValuationReportAsset(models.Model):
+    """A patent or trademark a report values, with its part of the value when given."""
+
+    report = models.ForeignKey(ValuationReport, on_delete=models.CASCADE, related_name="assets")
+    patent = models.ForeignKey("assets.Patent", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    trademark = models.ForeignKey("assets.Trademark", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    value = models.DecimalField(_("value"), null=True, blank=True, **AMOUNT)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(patent__isnull=False, trademark__isnull=True)
+                | models.Q(patent__isnull=True, trademark__isnull=False),
+                name="report_asset_names_one_asset",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.asset)
+
+    @property
+    def asset(self):
+        return self.patent if self.patent_id else self.trademark
+
+
 class Application(models.Model):
     """An enterprise's pledge-loan application and, once disbursed, the loan itself."""
 
@@ -244,6 +342,14 @@ class Application(models.Model):
 
     appraised_value = money(_("appraised value"), null=True, blank=True)
     valuation_report_date = models.DateField(_("valuation report date"), null=True, blank=True)
+    valuation = models.ForeignKey(
+        ValuationReport,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name=_("panel valuation report"),
+    )
     proposed_principal = money(_("principal proposed"), null=True, blank=True)
     proposed_rate = models.DecimalField(_("rate proposed"), null=True, blank=True, **RATE)
     proposed_ip_share = models.DecimalField(_("IP share proposed"), null=True, blank=True, **IP_SHARE)

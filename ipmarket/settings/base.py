@@ -136,6 +136,8 @@ LOCAL_APPS = [
     "cms.statistics",
     "search",
     "financing",
+    "financing.registry",
+    "financing.subsidies",
     "ipmarket.project",  # the wiring: seed_demo
 ]
 # Our apps first (unlike cookiecutter-django): their templates, static files and commands win over those of

@@ -1,0 +1,1 @@
+"""The programme's interest and premium subsidies."""
