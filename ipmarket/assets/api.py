@@ -100,6 +100,9 @@ class TrademarkSerializer(AssetSerializer):
     registration_number = serializers.CharField(max_length=32)
     nice_classes = serializers.ListField(child=serializers.JSONField(), allow_empty=False)
     renewal_state = serializers.SerializerMethodField()
+    renewals = serializers.IntegerField(
+        read_only=True, help_text=_("Renewals recorded: the expiry is 10 years from registration and 10 more each.")
+    )
 
     class Meta:
         model = Trademark
@@ -112,6 +115,7 @@ class TrademarkSerializer(AssetSerializer):
             "registration_date",
             "expiry_date",
             "renewal_state",
+            "renewals",
             "status",
             "owner",
             "owner_name",
@@ -181,6 +185,19 @@ class AssetPermission(permissions.IsAuthenticatedOrReadOnly):
 
 class ConsentSerializer(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+
+
+class RenewalSerializer(serializers.Serializer):
+    renewed_on = serializers.DateField(
+        help_text=_(
+            "The date CNIPA's renewal was filed or granted: not in the future, within the 12 months before the "
+            "current expiry or the 6 months after it."
+        )
+    )
+    reference = serializers.CharField(max_length=64, help_text=_("The number of CNIPA's renewal notice."))
+    expected_expiry = serializers.DateField(
+        help_text=_("The current expiry date as the caller saw it; 409 `expiry_changed` when it is no longer so.")
+    )
 
 
 class AssetEventSerializer(serializers.ModelSerializer):
@@ -264,6 +281,20 @@ class TrademarkViewSet(AssetViewSet):
 
     serializer_class = TrademarkSerializer
     filterset_class = TrademarkFilter
+
+    @extend_schema(request=RenewalSerializer, responses={200: TrademarkSerializer})
+    @action(detail=True, methods=["post"], url_path="actions/renew")
+    def renew(self, request, pk=None):
+        """The owner's people (or the platform) record a renewal granted by CNIPA: the expiry moves 10 years on
+        from the current one. Allowed while the mark is pledged or listed; refused (400
+        `outside_renewal_window`) outside the 12 months before expiry and the 6 months after it, (400
+        `trademark_not_registered`) for an invalidated, cancelled or pending mark; 409 `expiry_changed` when the
+        expiry is no longer `expected_expiry`."""
+        trademark = get_object_or_404(self.get_queryset(), pk=pk)
+        body = RenewalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        trademark = services.trademark_renew(trademark=trademark, by=request.user, **body.validated_data)
+        return Response(self.get_serializer(trademark).data)
 
     def get_queryset(self):
         return selectors.trademarks_visible_to(self.request.user).order_by("-registration_date", "id")

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from ipmarket.accounts.models import Organisation
 
-from . import identifiers, rules
+from . import identifiers, rules, services
 from .models import Patent, PatentClassification, Trademark
 
 PATENTS_PER_SCALE = 700
@@ -224,4 +224,35 @@ def fixed_patents(organisation: Organisation) -> list[Patent]:
         Patent.objects.filter(owner=organisation, patent_type="invention", legal_status="granted").order_by(
             "application_number"
         )
+    )
+
+
+RENEWED_MARK_NUMBER = "19990001"  # outside the generated range (20000000 + i)
+
+
+@transaction.atomic
+def seed_trademark_renewal(person, organisation: Organisation) -> Trademark | None:
+    """One renewed trademark of the demo enterprise: its first term ended 40 days ago and the renewal, filed two
+    months before that, is recorded by `person` (an enterprise admin), so the page shows a renewal history and
+    the mark is in force for 10 more years. Idempotent: a second run finds it renewed."""
+    existing = Trademark.objects.filter(registration_number=RENEWED_MARK_NUMBER).first()
+    if existing is not None:
+        return existing
+    today = timezone.localdate()
+    expiry = today - timedelta(days=40)
+    mark = services.trademark_create(
+        by=person,
+        owner=organisation,
+        registration_number=RENEWED_MARK_NUMBER,
+        mark_name="天府智装",
+        nice_classes=[7, 42],
+        goods_services=f"{GOODS[7]}；{GOODS[42]}",
+        registration_date=expiry - rules.TRADEMARK_TERM,
+    )
+    return services.trademark_renew(
+        trademark=mark,
+        by=person,
+        renewed_on=expiry - timedelta(days=60),
+        reference=f"续展注册证明第 {RENEWED_MARK_NUMBER} 号",
+        expected_expiry=mark.expiry_date,
     )

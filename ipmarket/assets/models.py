@@ -239,6 +239,8 @@ class Trademark(IPAsset):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REGISTERED, db_index=True
     )
+    # Recorded renewals (services.trademark_renew only); the expiry counts them (rules.trademark_expiry).
+    renewals = models.PositiveSmallIntegerField(_("renewals"), default=0, editable=False)
 
     objects = TrademarkQuerySet.as_manager()
 
@@ -261,7 +263,7 @@ class Trademark(IPAsset):
         if self.registration_date:
             if self.registration_date > timezone.localdate():
                 raise ValidationError({"registration_date": [_("The registration date cannot be in the future.")]})
-            self.expiry_date = rules.trademark_expiry(self.registration_date)
+            self.expiry_date = rules.trademark_expiry(self.registration_date, self.renewals)
 
     def renewal_state(self, today: date | None = None) -> str:
         return rules.trademark_renewal_state(self.expiry_date, today or timezone.localdate())
@@ -276,6 +278,35 @@ class Trademark(IPAsset):
     @property
     def name(self) -> str:
         return self.mark_name
+
+
+class TrademarkRenewal(models.Model):
+    """One recorded renewal of a trademark's registration (Trademark Law Art. 40): the term it extended.
+    Written by `services.trademark_renew` only; never edited."""
+
+    trademark = models.ForeignKey(Trademark, on_delete=models.CASCADE, related_name="renewal_records")
+    renewed_on = models.DateField(_("renewed on"), help_text=_("The date the renewal was filed or granted."))
+    previous_expiry = models.DateField(_("previous expiry"))
+    new_expiry = models.DateField(_("new expiry"))
+    reference = models.CharField(_("renewal notice number"), max_length=64)
+    recorded_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("recorded by")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-new_expiry", "-id"]
+        verbose_name = _("trademark renewal")
+        verbose_name_plural = _("trademark renewals")
+        constraints = [
+            models.UniqueConstraint(fields=["trademark", "previous_expiry"], name="one_renewal_per_term"),
+            models.CheckConstraint(
+                condition=models.Q(new_expiry__gt=models.F("previous_expiry")), name="renewal_extends_term"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.trademark}: {self.previous_expiry} → {self.new_expiry}"
 
 
 class PledgeConsent(models.Model):
@@ -319,6 +350,7 @@ class AssetEvent(models.Model):
         PLEDGE = "pledge", _("Pledge registered")
         RELEASE = "release", _("Pledge released")
         ENFORCEABLE = "enforceable", _("Secured loan in default")
+        RENEWAL = "renewal", _("Registration renewed")
 
     patent = models.ForeignKey(Patent, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     trademark = models.ForeignKey(Trademark, null=True, blank=True, on_delete=models.CASCADE, related_name="events")

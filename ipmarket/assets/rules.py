@@ -77,8 +77,20 @@ def patent_in_force(patent, today: date) -> bool:
     )
 
 
-def trademark_expiry(registration_date: date) -> date:
-    return registration_date + TRADEMARK_TERM
+def trademark_expiry(registration_date: date, renewals: int = 0) -> date:
+    """The last day of the current registration: 10 years from registration, and 10 more per recorded renewal,
+    each counted from the end of the previous term (Trademark Law Art. 40), not from the renewal. Chained term
+    by term, so 29 February stays 28 February once clipped."""
+    expiry = registration_date + TRADEMARK_TERM
+    for _term in range(renewals):
+        expiry += TRADEMARK_TERM
+    return expiry
+
+
+def trademark_renewable_on(expiry_date: date, day: date) -> bool:
+    """A renewal filed or granted on `day` counts for the term ending on `expiry_date`: within the 12 months
+    before it or the 6-month grace period after it (both ends included)."""
+    return trademark_renewal_state(expiry_date, day) in (RENEWAL_OPEN, RENEWAL_GRACE_PERIOD)
 
 
 def trademark_renewal_state(expiry_date: date, today: date) -> str:

@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation, User
+from ipmarket.core.errors import Conflict, GuardFailed
 from ipmarket.core.services import locked
 
 from . import identifiers, register, rules
-from .models import AssetEvent, Patent, PatentClassification, PledgeConsent, Trademark
+from .models import AssetEvent, Patent, PatentClassification, PledgeConsent, Trademark, TrademarkRenewal
 
 PATENT_FIELDS = {
     "application_number",
@@ -151,6 +152,72 @@ def trademark_update(*, trademark: Trademark, by: User, co_owners=None, **fields
     _assign(trademark, fields, TRADEMARK_FIELDS)
     trademark.full_clean()
     return _save(trademark, by=by, stored=stored, co_owners=co_owners)
+
+
+RENEWABLE_STATUSES = (Trademark.Status.REGISTERED, Trademark.Status.EXPIRED)
+
+
+@transaction.atomic
+def trademark_renew(
+    *, trademark: Trademark, by: User, renewed_on: date, reference: str, expected_expiry: date, today=None
+) -> Trademark:
+    """Record a renewal granted by CNIPA (Trademark Law Art. 40): the registration runs 10 more years from the
+    end of the current term. `renewed_on` (not in the future) must fall within the 12 months before the current
+    expiry or the 6 months after it; `expected_expiry` is the expiry the caller saw (409 `expiry_changed` when it
+    moved meanwhile). A register event, not a free edit: allowed while the mark is pledged, listed or in a deal
+    (a renewal keeps the collateral and the licensed right alive) and recorded in the register history. A mark
+    the nightly job marked expired (past the grace period) becomes registered again when the renewal was filed
+    within the grace period."""
+    trademark = locked(trademark)
+    _check_owner(by, trademark.owner)
+    today = today or timezone.localdate()
+    if trademark.expiry_date != expected_expiry:
+        raise Conflict(
+            "expiry_changed",
+            _("The expiry date changed meanwhile (now %(date)s): reload the trademark and try again.")
+            % {"date": trademark.expiry_date.isoformat()},
+        )
+    reference = (reference or "").strip()
+    errors = {}
+    if not reference:
+        errors["reference"] = [_("Give the number of CNIPA's renewal notice.")]
+    elif len(reference) > TrademarkRenewal._meta.get_field("reference").max_length:
+        errors["reference"] = [_("At most 64 characters.")]
+    if renewed_on > today:
+        errors["renewed_on"] = [_("The renewal date cannot be in the future.")]
+    if errors:
+        raise ValidationError(errors)
+    if trademark.status not in RENEWABLE_STATUSES:
+        raise GuardFailed(
+            "trademark_not_registered",
+            _("Only a registered trademark (or one expired at the end of its term) can be renewed."),
+        )
+    previous = trademark.expiry_date
+    if not rules.trademark_renewable_on(previous, renewed_on):
+        raise GuardFailed(
+            "outside_renewal_window",
+            _("A renewal counts only from %(opens)s (12 months before expiry) to %(ends)s (6 months after).")
+            % {
+                "opens": (previous - rules.RENEWAL_WINDOW).isoformat(),
+                "ends": (previous + rules.RENEWAL_GRACE).isoformat(),
+            },
+        )
+    before = {"expiry_date": previous, "status": trademark.status}
+    trademark.renewals += 1
+    trademark.expiry_date = rules.trademark_expiry(trademark.registration_date, trademark.renewals)
+    trademark.status = Trademark.Status.REGISTERED
+    trademark.save(update_fields=["renewals", "expiry_date", "status", "updated_at"])
+    TrademarkRenewal.objects.create(
+        trademark=trademark,
+        renewed_on=renewed_on,
+        previous_expiry=previous,
+        new_expiry=trademark.expiry_date,
+        reference=reference,
+        recorded_by=by,
+    )
+    changed = register.changes(before, {"expiry_date": trademark.expiry_date, "status": trademark.status})
+    register.record(trademark, changed, by=by, source=register.source_of(by), reason=register.Reason.RENEWAL)
+    return trademark
 
 
 @transaction.atomic

@@ -1,11 +1,18 @@
 """The pages of one patent and one trademark (public registers), with their active listings. The
 directory itself (`/ip/`) is a search page: `search.views.ip_list`."""
 
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import pages, rules, selectors
+from ipmarket.accounts import policies
+from ipmarket.core.errors import REFUSALS, refusal_text
+
+from . import pages, rules, selectors, services
+from .forms import RenewalForm
 
 FEE_STATES = {
     rules.FEE_NOT_APPLICABLE: (_("Not applicable: annual fees start with the grant"), "muted"),
@@ -48,10 +55,47 @@ def patent_detail(request, pk):
     )
 
 
+def _may_renew(user, trademark) -> bool:
+    return user.is_authenticated and (
+        policies.can_act_for_enterprise(user, trademark.owner) or policies.is_platform_staff(user)
+    )
+
+
+def _renewal_form(request, trademark, renewal_state):
+    """The owner's renewal form (POST: bound and, when valid, recorded): offered from the window's opening on
+    (a renewal filed in time can be recorded later; the service checks its date) for a registered or expired
+    mark. Returns (form or None, redirect or None)."""
+    if renewal_state == rules.RENEWAL_NOT_DUE or trademark.status not in services.RENEWABLE_STATUSES:
+        form = None
+    elif not _may_renew(request.user, trademark):
+        form = None
+    else:
+        form = RenewalForm(initial={"expected_expiry": trademark.expiry_date})
+    if request.method != "POST":
+        return form, None
+    if not request.user.is_authenticated:
+        return None, redirect_to_login(request.get_full_path())
+    if form is None:
+        raise PermissionDenied(_("Only the owner's people record a renewal, once its window has opened."))
+    form = RenewalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.trademark_renew(trademark=trademark, by=request.user, **form.cleaned_data)
+        except REFUSALS as exc:
+            messages.error(request, refusal_text(exc, str))
+            return form, None
+        messages.success(request, _("Renewal recorded: the registration now runs 10 more years."))
+        return None, redirect("trademark-detail", trademark.pk)
+    return form, None
+
+
 def trademark_detail(request, pk):
     trademark = get_object_or_404(selectors.trademarks_visible_to(request.user), pk=pk)
     today = timezone.localdate()
     renewal_state = trademark.renewal_state(today)
+    renewal_form, done = _renewal_form(request, trademark, renewal_state)
+    if done is not None:
+        return done
     label, tone = RENEWAL_STATES[renewal_state]
     return render(
         request,
@@ -64,6 +108,9 @@ def trademark_detail(request, pk):
                 "tone": tone,
                 "opens": trademark.expiry_date - rules.RENEWAL_WINDOW,
                 "grace_ends": trademark.expiry_date + rules.RENEWAL_GRACE,
+                "form": renewal_form,
+                # `renewals` counts them: a mark never renewed costs no query.
+                "history": list(trademark.renewal_records.all()) if trademark.renewals else [],
             },
             "classes": [
                 {"number": n, "kind": _("goods") if n <= 34 else _("services")} for n in trademark.nice_classes

@@ -18,7 +18,7 @@ from ipmarket.core.api.filters import AmountFilter, IdFilter
 from ipmarket.core.api.schema import ERROR
 from ipmarket.core.api.shapes import InquiryCreatedSerializer, PaymentHandleSerializer
 
-from . import selectors, services, workflow
+from . import filing, selectors, services, workflow
 from .models import Deal, Listing, Message
 from .payments import PaymentHandle
 
@@ -201,6 +201,28 @@ class DealSerializer(serializers.ModelSerializer):
     asset = AssetRefField(source="listing", read_only=True)
     messages = MessageSerializer(many=True, read_only=True)
     allowed_actions = serializers.SerializerMethodField()
+    licence_effective_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The day the licence contract took effect (acceptance; an open licence: payment). Null for an "
+            "assignment or before then."
+        ),
+    )
+    filing_due_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The licence contract is to be filed with CNIPA by this day: 3 months after it took effect."),
+    )
+    filing_state = serializers.ChoiceField(
+        choices=filing.STATES,
+        read_only=True,
+        help_text=_(
+            "not_required: an assignment, or a deal ended; not_effective: the licence has not taken effect; "
+            "pending: to be filed by filing_due_on; filed: the filing number is recorded; overdue: past "
+            "filing_due_on and not filed."
+        ),
+    )
 
     class Meta:
         model = Deal
@@ -222,6 +244,9 @@ class DealSerializer(serializers.ModelSerializer):
             "recorded_at",
             "released_at",
             "ended_at",
+            "licence_effective_on",
+            "filing_due_on",
+            "filing_state",
             "allowed_actions",
             "messages",
         ]

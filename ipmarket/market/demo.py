@@ -124,7 +124,8 @@ def seed_listings(scale: int, fixed_enterprises: list[Organisation]) -> None:
 
 @transaction.atomic
 def seed_deals(people: dict[str, User], orgs: dict[str, Organisation]) -> None:
-    """enterprise2 negotiates a licence from enterprise1; enterprise1's offer for enterprise2's patent is accepted."""
+    """enterprise2 negotiates a licence from enterprise1; enterprise1's offer for enterprise2's patent is accepted,
+    and so is its offer for a non-exclusive licence of another of enterprise2's patents (its filing deadline runs)."""
     a, b = orgs["enterprise_a"], orgs["enterprise_b"]
     if Listing.objects.filter(seller__in=[a, b], deals__isnull=False).exists():
         return
@@ -144,3 +145,15 @@ def seed_deals(people: dict[str, User], orgs: dict[str, Organisation]) -> None:
             offer=second.price if second.negotiable else None,
         ).deal
         services.deal_accept(deal=deal, by=people["enterprise2"], price=deal.price, note="同意按报价转让。")
+    # A licence in effect: its contract is to be filed with CNIPA within three months (docs/market.md).
+    licence = Listing.objects.filter(
+        seller=b, deal_type=DealType.NON_EXCLUSIVE_LICENSE, status="published", patent__isnull=False
+    ).first()
+    if licence:
+        deal = services.inquiry_create(
+            listing=licence,
+            by=people["enterprise1"],
+            message="我司拟在资阳基地实施该专利，接受普通许可报价。",
+            offer=licence.price if licence.negotiable else None,
+        ).deal
+        services.deal_accept(deal=deal, by=people["enterprise2"], price=deal.price, note="同意许可，请按期备案。")

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,8 @@ from djmoney.models.fields import MoneyField
 
 from ipmarket.core import limits
 from ipmarket.core.money import CURRENCY
+
+from . import filing
 
 
 class Listing(models.Model):
@@ -156,6 +160,26 @@ class Deal(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.listing} · {self.buyer}"
+
+    # The licence filing deadline (ipmarket/market/filing.py), derived here only: the API, the pages and the
+    # daily reminders read these.
+    @property
+    def licence_effective_on(self) -> date | None:
+        """The day a licence contract took effect: its acceptance, an open licence's payment; None for an
+        assignment or before then."""
+        if self.listing.deal_type not in filing.LICENCES:
+            return None
+        at = self.paid_at if self.listing.deal_type == Listing.DealType.OPEN_LICENSE else self.accepted_at
+        return timezone.localdate(at) if at else None
+
+    @property
+    def filing_due_on(self) -> date | None:
+        return filing.due_on(self.licence_effective_on)
+
+    def filing_state(self, today: date | None = None) -> str:
+        return filing.state(
+            self.listing.deal_type, self.state, self.licence_effective_on, today or timezone.localdate()
+        )
 
     @transition(field=state, source=State.NEGOTIATING, target=State.ACCEPTED)
     def accept(self):

@@ -25,7 +25,7 @@ from ipmarket.assets.models import PatentClassification
 from ipmarket.core.errors import REFUSALS, refusal_text
 from ipmarket.core.money import cny
 
-from . import guards, selectors, services, workflow
+from . import filing, guards, selectors, services, workflow
 from .forms import AcceptForm, InquiryForm, ListingFilterForm, MessageForm, RecordalForm
 from .models import Deal, Listing
 from .payments import PaymentHandle
@@ -279,6 +279,28 @@ def _deal_post(request, deal, forms) -> tuple[object, dict | None]:
     return redirect("deal-detail", deal.pk), None
 
 
+FILING_STATES = {
+    filing.NOT_REQUIRED: (gettext_lazy("Not required"), "muted"),
+    filing.NOT_EFFECTIVE: (gettext_lazy("Not yet: the licence has not taken effect"), "muted"),
+    filing.PENDING: (gettext_lazy("To be filed"), "warn"),
+    filing.FILED: (gettext_lazy("Filed"), "ok"),
+    filing.OVERDUE: (gettext_lazy("Overdue: not filed within 3 months"), "bad"),
+}
+
+
+def _filing(deal) -> dict:
+    """The licence contract's filing deadline (ipmarket/market/filing.py) as the deal page shows it."""
+    state = deal.filing_state()
+    label, tone = FILING_STATES[state]
+    return {
+        "state": state,
+        "label": label,
+        "tone": tone,
+        "effective_on": deal.licence_effective_on,
+        "due_on": deal.filing_due_on,
+    }
+
+
 @login_required
 def deal_detail(request, pk):
     visible = selectors.deals_visible_to(request.user)
@@ -323,6 +345,7 @@ def deal_detail(request, pk):
             "message_form": message_form,
             "accept_form": accept_form,
             "recordal_form": forms.get("confirm_recordal") or RecordalForm(),
+            "filing": _filing(deal),
             "payment": payment,
             "payment_pending": pending and is_buyer,
             # Reload while waiting for the provider's confirmation (after returning from Stripe).

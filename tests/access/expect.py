@@ -215,6 +215,19 @@ def patent_request(role: str, request: str, patent_key: str) -> Outcome:
     return Outcome("201", 201) if role in PLEDGEE_OFFICERS else FORBIDDEN
 
 
+def trademark_request(role: str, request: str, trademark_key: str) -> Outcome:
+    """Trademarks are seen as patents are; a renewal (in its window) is recorded by the owner's people and the
+    platform, pledged or not (a renewal is a register event, not a free edit)."""
+    seen = sees_patent(role, trademark_key)
+    if request == "read":
+        return OK if seen else NOT_FOUND
+    if role == ANON:
+        return UNAUTHENTICATED
+    if not seen:
+        return NOT_FOUND
+    return OK if role in PATENT_OWNER_SIDE[trademark_key] | {PLAT} else FORBIDDEN
+
+
 def organisation_request(role: str, request: str, org_key: str) -> Outcome:
     seen = sees_organisation(role, org_key)
     if request == "read":

@@ -15,7 +15,7 @@ from ipmarket.market import services as market
 from ipmarket.market.models import Deal, Listing
 from ipmarket.payments.handlers import payment_intent_succeeded
 from ipmarket.payments.services import payout_account_set
-from tests.assets.factories import PatentFactory
+from tests.assets.factories import PatentFactory, TrademarkFactory
 from tests.financing.conftest import PATH, Steps, fresh, shift_loan, today, upload
 from tests.payments.conftest import payment_intent
 
@@ -232,4 +232,17 @@ def build_assets() -> SimpleNamespace:
             "pledged": pledged,
             "of_unlisted_owner": PatentFactory(owner=orgs.enterprise_c),
         },
+        trademarks=_renewable_trademarks(orgs),
     )
+
+
+def _renewable_trademarks(orgs) -> dict:
+    """Trademarks in their renewal window (expiring in 60 days), as the patents: free, pledged, unlisted owner's."""
+    registered = today() + relativedelta(days=60) - relativedelta(years=10)
+    pledged = TrademarkFactory(owner=orgs.enterprise_a, registration_date=registered)
+    asset_pledge(asset=pledged, pledgee=orgs.bank_a)
+    return {
+        "free": TrademarkFactory(owner=orgs.enterprise_a, registration_date=registered),
+        "pledged": pledged,
+        "of_unlisted_owner": TrademarkFactory(owner=orgs.enterprise_c, registration_date=registered),
+    }
