@@ -22,13 +22,14 @@ from ipmarket.accounts.filters import MineFilterSet
 from ipmarket.accounts.models import Organisation
 from ipmarket.assets import selectors as asset_selectors
 from ipmarket.core.api.fields import DecimalString, MoneyField
+from ipmarket.core.api.filters import FilterSet
 from ipmarket.core.api.parsers import JSONParser
 from ipmarket.core.api.routers import ID_PATTERN
 from ipmarket.core.api.shapes import LossSplitResultSerializer, QuoteResultSerializer
 
-from . import guards, money, pool, selectors, services, workflow
-from .bodies import AMOUNT, RATE
-from .models import Application, Document, Event, Programme, RepaymentPeriod
+from . import guards, money, pool, selectors, services, valuations, workflow
+from .bodies import AMOUNT, RATE, ValuationMethodField
+from .models import Application, Document, Event, Programme, RepaymentPeriod, ValuationReport
 
 
 def _s(value: Decimal) -> str:
@@ -568,3 +569,120 @@ class ApplicationViewSet(
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+# --- valuation reports (the shared valuation standard) -------------------------------------------------------
+
+
+@extend_schema_field(
+    {
+        "type": "array",
+        "minItems": 1,
+        "items": {
+            "type": "object",
+            "properties": {
+                "type": {"type": "string", "enum": ["patent", "trademark"]},
+                "id": {"type": "integer"},
+                "value": {"type": "string", "format": "decimal", "nullable": True},
+            },
+            "required": ["type", "id"],
+        },
+    }
+)
+class ReportAssetsField(serializers.ListField):
+    """`[{"type": "patent"|"trademark", "id", "value"?}]` → (asset, value or None) pairs; values, when given
+    for every asset, add up to the report's value."""
+
+    child = serializers.DictField()
+    value_field = DecimalString(min_value=Decimal("0.01"), **AMOUNT)
+
+    def to_internal_value(self, data):
+        items = super().to_internal_value(data)
+        if not items:
+            raise serializers.ValidationError(_("Name at least one patent or trademark."))
+        pairs = []
+        for item in items:
+            kind = item.get("type")
+            if kind not in ("patent", "trademark"):
+                raise serializers.ValidationError(_('Name each asset as {"type": "patent" or "trademark", "id": …}.'))
+            try:
+                asset = asset_selectors.asset_visible_to(self.context["request"].user, kind, item.get("id"))
+            except (TypeError, ValueError, ObjectDoesNotExist):
+                raise serializers.ValidationError(_("There is no such asset.")) from None
+            value = item.get("value")
+            pairs.append((asset, None if value is None else self.value_field.to_internal_value(value)))
+        return pairs
+
+    def to_representation(self, items):
+        return [
+            {
+                "type": "patent" if i.patent_id else "trademark",
+                "id": i.patent_id or i.trademark_id,
+                "value": _s(i.value) if i.value is not None else None,
+            }
+            for i in items.all()
+        ]
+
+
+class ValuationReportSerializer(serializers.ModelSerializer):
+    programme = ProgrammeRefField(queryset=Programme.objects.all())
+    appraiser = serializers.PrimaryKeyRelatedField(
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.APPRAISER),
+        required=False,
+        help_text=_("The appraisal firm that made the report; the caller's only one when not given."),
+    )
+    assets = ReportAssetsField()
+    value = MoneyField()
+    valid_until = serializers.DateField(
+        required=False, help_text=_("The last valid day: at most a year after the value date (the default).")
+    )
+    standard = serializers.CharField(
+        required=False,
+        max_length=50,
+        help_text=_("The version of the valuation standard; the current one (the only one accepted) when not given."),
+    )
+    parameters = serializers.DictField(required=False, help_text=_("The method's key parameters."))
+    method = ValuationMethodField()
+
+    class Meta:
+        model = ValuationReport
+        fields = [
+            "id",
+            "programme",
+            "appraiser",
+            "assets",
+            "method",
+            "parameters",
+            "value",
+            "value_date",
+            "valid_until",
+            "standard",
+            "reference",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+
+class ValuationReportFilter(FilterSet):
+    class Meta:
+        model = ValuationReport
+        fields = ["programme", "appraiser", "method"]
+
+
+class ValuationReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """Panel valuation reports: seen by their appraiser's members, by the parties of an application that uses
+    one and by platform people (anyone else: 404); recorded by a member of an appraiser on the programme's
+    panel."""
+
+    serializer_class = ValuationReportSerializer
+    filterset_class = ValuationReportFilter
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        return valuations.reports_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.valuation_create(by=self.request.user, **data)

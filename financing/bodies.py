@@ -4,6 +4,7 @@ takes more than a note; financing/workflow.py names each action's body."""
 from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ipmarket.core.api.fields import DecimalString, MoneyField
@@ -22,11 +23,48 @@ class AssetValueSerializer(serializers.Serializer):
     appraised_value = DecimalString(min_value=Decimal("0.01"), **AMOUNT)
 
 
+# A pattern, not an enum: the schema's enum components are named after the field, and the loan's repayment
+# `method` has that name.
+@extend_schema_field({"type": "string", "pattern": "^(income|market|cost)$"})
+class ValuationMethodField(serializers.ChoiceField):
+    """A valuation method: income, market or cost approach."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=["income", "market", "cost"], **kwargs)
+
+
 class ValueSerializer(NoteSerializer):
-    appraised_value = MoneyField()
-    report_date = serializers.DateField(required=False)
+    """Either `valuation` (reuse a valid panel report: the appraiser confirms it still stands) or
+    `appraised_value` with the new report's details (a new panel report is recorded)."""
+
+    valuation = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**63 - 1,
+        help_text=_(
+            "Reuse this valid panel report of the application's appraiser on the same assets instead of a new "
+            "valuation; the action confirms that it still stands. Not with appraised_value."
+        ),
+    )
+    appraised_value = MoneyField(required=False, help_text=_("A new valuation: the value in total."))
+    report_date = serializers.DateField(
+        required=False, help_text=_("The value date: that of an uploaded valuation report (the latest when empty).")
+    )
     asset_values = AssetValueSerializer(many=True, required=False)
+    method = ValuationMethodField(required=False, help_text=_("The valuation method; market when empty."))
+    parameters = serializers.DictField(required=False, help_text=_("The method's key parameters."))
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    valid_until = serializers.DateField(
+        required=False, help_text=_("The report's last valid day: at most a year after the value date (the default).")
+    )
     report = serializers.FileField(required=False, help_text=_("The valuation report (PDF, JPEG or PNG)."))
+
+    def validate(self, attrs):
+        if ("valuation" in attrs) == ("appraised_value" in attrs):
+            raise serializers.ValidationError(
+                {"appraised_value": [_("Give the appraised value of a new valuation, or a valid report to reuse.")]}
+            )
+        return attrs
 
 
 IP_SHARE = {"max_digits": 5, "decimal_places": 4, "min_value": Decimal("0.0001"), "max_value": Decimal("1")}

@@ -15,7 +15,7 @@ from ipmarket.accounts.cities import city_label
 from ipmarket.assets.models import Patent, Trademark
 from ipmarket.core.money import cny, percent
 
-from .models import Application, Document
+from .models import Application, Document, ValuationReport
 
 MAX_AMOUNT = Decimal("99999999999999.99")  # AMOUNT = max_digits 16, decimal_places 2
 MAX_TERM = 360  # money.MAX_MONTHS
@@ -199,17 +199,70 @@ class NoteForm(forms.Form):
 
 
 class ValueForm(forms.Form):
-    appraised_value = amount_field(_("Appraised value (CNY)"))
+    """Reuse a valid panel report of the appraiser on the same assets (the appraiser confirms it still stands),
+    or record a new one: its value, date, method and number. The service decides which reports may be reused;
+    the select offers those (`offer`)."""
+
+    valuation = forms.IntegerField(
+        label=_("Reuse a valid panel report"),
+        required=False,
+        min_value=1,
+        widget=forms.Select(choices=[("", _("No: record a new valuation"))]),
+        help_text=_("Reusing a report confirms that it still stands; no new upload is needed."),
+    )
+    appraised_value = amount_field(_("Appraised value (CNY)"), required=False)
     report_date = forms.DateField(
         label=_("Date of the valuation report"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Empty: the date of the latest valuation report uploaded."),
     )
+    method = forms.ChoiceField(
+        label=_("Valuation method"), choices=ValuationReport.Method.choices, initial=ValuationReport.Method.MARKET
+    )
+    reference = forms.CharField(label=_("Report number (optional)"), max_length=64, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get(self.add_prefix("method")):
+            self.data = self.data.copy()
+            self.data[self.add_prefix("method")] = ValuationReport.Method.MARKET
+
+    def offer(self, reports) -> None:
+        """The reports the person may reuse, in the select; without any, the select goes."""
+        if not reports:
+            del self.fields["valuation"]
+            return
+        self.fields["valuation"].widget.choices = [("", _("No: record a new valuation"))] + [
+            (
+                r.pk,
+                _("%(ref)s: %(value)s, valued %(date)s, valid until %(until)s")
+                % {
+                    "ref": r.reference or f"#{r.pk}",
+                    "value": cny(r.value),
+                    "date": r.value_date.isoformat(),
+                    "until": r.valid_until.isoformat(),
+                },
+            )
+            for r in reports
+        ]
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("valuation") and data.get("appraised_value") is None and not self.errors:
+            self.add_error("appraised_value", _("Give the appraised value, or choose a valid report to reuse."))
+        return data
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
-        return {"appraised_value": data["appraised_value"], "report_date": data.get("report_date")}
+        if data.get("valuation"):
+            return {"valuation": data["valuation"]}
+        return {
+            "appraised_value": data["appraised_value"],
+            "report_date": data.get("report_date"),
+            "method": data["method"],
+            "reference": data.get("reference", ""),
+        }
 
 
 def share_field(label, **kwargs) -> forms.DecimalField:

@@ -6,14 +6,15 @@ from datetime import date
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipmarket.assets import rules
 from ipmarket.core.errors import Conflict, GuardFailed
 from ipmarket.core.money import cny, percent
 
-from . import money, pool
-from .models import Application, ApplicationAsset, Document, Programme
+from . import money, pool, valuations
+from .models import Application, ApplicationAsset, Document, Programme, ValuationReport
 
 S = Application.State
 REPORT_MAX_AGE = relativedelta(months=12)
@@ -136,6 +137,33 @@ def valuation_refusal(app: Application, report_date: date | None, today: date) -
     return None
 
 
+def reuse_refusal(app: Application, report: ValuationReport | None, today: date) -> GuardFailed | None:
+    """value by reuse: a report of one of the caller's organisations (else `valuation_not_found`), made by the
+    application's appraiser for its programme, on exactly the pledged assets, valid today, its appraiser on
+    the programme's panel today."""
+    if report is None:
+        return GuardFailed("valuation_not_found", _("There is no such valuation report of your firm."))
+    if report.appraiser_id != app.appraiser_id:
+        return GuardFailed(
+            "valuation_other_appraiser", _("The report is not by the appraiser named on the application.")
+        )
+    if report.programme_id != app.programme_id:
+        return GuardFailed("valuation_other_programme", _("The report was made for another programme's panel."))
+    if not valuations.same_assets(valuations.report_keys(report), valuations.application_keys(app)):
+        return GuardFailed(
+            "valuation_assets_differ", _("The report values other assets than those pledged by this application.")
+        )
+    if refusal := valuations.report_validity_refusal(report.valid_until, today):
+        return refusal
+    if report.value_date > today or report.value_date < today - REPORT_MAX_AGE:
+        return GuardFailed(
+            "valuation_report_too_old", _("The valuation report must be dated within the last 12 months.")
+        )
+    if not valuations.on_panel(app.programme_id, report.appraiser_id, today):
+        return valuations.not_on_panel()
+    return None
+
+
 def ltv_limit(app: Application) -> Decimal:
     """Σ LTV cap × appraised value over the pledged assets (the whole appraised value at the strictest
     cap when values per asset are not given)."""
@@ -149,9 +177,14 @@ def ltv_limit(app: Application) -> Decimal:
     return money.round_cents(strictest * app.appraised_value.amount)
 
 
-def loan_terms_refusal(app: Application, principal: Decimal, rate: Decimal) -> GuardFailed | None:
-    """bank_propose / bank_approve: principal ≤ min(programme max, Σ LTV × value); rate ≤ cap; term ≤ max."""
+def loan_terms_refusal(
+    app: Application, principal: Decimal, rate: Decimal, today: date | None = None
+) -> GuardFailed | None:
+    """bank_propose / bank_approve: the value is that of a valid panel report (valid today, its appraiser on the
+    panel today); principal ≤ min(programme max, Σ LTV × value); rate ≤ cap; term ≤ max."""
     programme = app.programme
+    if refusal := valuations.panel_report_refusal(app, today or timezone.localdate()):
+        return refusal
     limit = min(programme.max_principal.amount, ltv_limit(app))
     if principal <= 0:
         return GuardFailed("principal_required", _("Give a positive principal."))

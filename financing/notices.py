@@ -4,6 +4,7 @@ risk. Each creates only the notifications whose key is new, so a job that runs t
 
 from datetime import date, datetime, timedelta
 
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,7 +13,7 @@ from ipmarket.core import notices
 from ipmarket.core.money import cny
 from ipmarket.core.notices import Notice, excerpt, label, with_note
 
-from .models import Application, CollateralAlert, Event, RepaymentPeriod
+from .models import Application, CollateralAlert, Event, RepaymentPeriod, ValuationReport
 
 APPLICATION_STATE = "application_state"
 REPAYMENT_DUE = "repayment_due"
@@ -209,4 +210,75 @@ def _collateral(p):
     }
     title = _("Collateral at risk: loan application %(application)s") % values
     body = _("%(asset)s: %(reason)s. Check the loan and its security.") % values
+    return title, body
+
+
+VALUATION_EXPIRING = "valuation_expiring"
+
+
+@notices.daily("valuations_expiring")
+def valuation_expiring_notices(*, today: date | None = None) -> list[Notice]:
+    """A panel valuation report whose last valid day is within 30 days (today included): to its appraiser,
+    and to the borrower of each application valued with it that awaits the bank's decision, once per report
+    and last valid day (an admission ended or a report re-dated is not told twice)."""
+    from . import valuations
+
+    today = today or timezone.localdate()
+    reports = (
+        ValuationReport.objects.filter(
+            valid_until__gte=today, valid_until__lte=today + timedelta(days=valuations.REMINDER_DAYS)
+        )
+        .prefetch_related(
+            Prefetch(
+                "applications",
+                queryset=Application.objects.filter(state=Application.State.VALUED).order_by("pk"),
+                to_attr="waiting",
+            )
+        )
+        .order_by("pk")
+    )
+    found = []
+    for r in reports:
+        params = {"report": r.pk, "reference": r.reference, "valid_until": r.valid_until.isoformat()}
+        key = f"valuation_expiring:{r.pk}:{r.valid_until.isoformat()}"
+        found.append(
+            Notice(
+                kind=VALUATION_EXPIRING,
+                key=key,
+                organisation_ids=(r.appraiser_id,),
+                params=params,
+                link=reverse("financing-valuations"),
+            )
+        )
+        found += [
+            Notice(
+                kind=VALUATION_EXPIRING,
+                key=f"{key}:application:{app.pk}",
+                organisation_ids=(app.applicant_id,),
+                params={**params, "application": app.pk},
+                link=_link(app.pk),
+            )
+            for app in r.waiting
+        ]
+    return found
+
+
+@notices.renderer(VALUATION_EXPIRING)
+def _valuation_expiring(p):
+    values = {
+        "report": p.get("reference") or f"#{p.get('report')}",
+        "date": p.get("valid_until", ""),
+        "application": p.get("application"),
+    }
+    title = _("Valuation report %(report)s expires on %(date)s") % values
+    if values["application"]:
+        body = (
+            _(
+                "Loan application %(application)s is valued with this report: the bank may count it only until "
+                "%(date)s; after that the IP is valued again."
+            )
+            % values
+        )
+    else:
+        body = _("After %(date)s the report no longer counts for a loan: value the IP again when asked.") % values
     return title, body

@@ -3,9 +3,11 @@ so `Programme.clean` and the platform check apply as everywhere); applications a
 person seeing exactly what the API shows them (`selectors.applications_visible_to`)."""
 
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views import chooser as chooser_views
@@ -15,7 +17,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from ipmarket.core.admin import ServiceSaveMixin, ViewOnlyPolicy
 
 from . import selectors, services
-from .models import Application, Programme
+from .models import Application, PanelAppraiser, Programme
 from .services.programmes import SETTINGS
 
 # --- programmes: saved by the services ------------------------------------------------------------------------
@@ -183,11 +185,72 @@ class ApplicationViewSet(SnippetViewSet):
         return _visible(request)
 
 
+# --- the valuation panel: admitted and ended through the services ----------------------------------------------
+
+
+class NoDeletePolicy(ModelPermissionPolicy):
+    """An admission is never deleted (it is history): it is ended early."""
+
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
+register_permission_policy(PanelAppraiser, NoDeletePolicy(PanelAppraiser))
+
+
+class PanelThroughServiceMixin(ServiceSaveMixin):
+    """Admitting calls `panel_admit`; editing an admission only ends it early (`panel_end`, its last day)."""
+
+    def save_through_service(self, form):
+        data = form.cleaned_data
+        if self.view_name == "create":
+            fields = ("programme", "appraiser", "qualification", "certificate_number", "valid_from", "valid_until")
+            return services.panel_admit(by=self.request.user, **{name: data[name] for name in fields})
+        if set(form.changed_data) - {"valid_until"}:
+            raise ValidationError(_("An admission is not changed: only its last day is brought forward."))
+        stored = PanelAppraiser.objects.get(pk=self.object.pk)
+        return services.panel_end(by=self.request.user, admission=stored, last_day=data["valid_until"])
+
+
+class PanelCreateView(PanelThroughServiceMixin, snippet_views.CreateView):
+    pass
+
+
+class PanelEditView(PanelThroughServiceMixin, snippet_views.EditView):
+    pass
+
+
+class PanelAppraiserViewSet(SnippetViewSet):
+    model = PanelAppraiser
+    icon = "group"
+    menu_label = _("Valuation panel")
+    add_view_class = PanelCreateView
+    edit_view_class = PanelEditView
+    copy_view_enabled = False
+    list_display = ["appraiser", "programme", "qualification", "valid_from", "valid_until"]
+    list_filter = ["programme"]
+    search_fields = ["appraiser__name", "qualification", "certificate_number"]
+    search_backend_name = None
+    panels = [
+        FieldPanel("programme"),
+        FieldPanel("appraiser"),
+        FieldPanel("qualification"),
+        FieldPanel("certificate_number"),
+        FieldRowPanel([FieldPanel("valid_from"), FieldPanel("valid_until")]),
+    ]
+
+    def get_queryset(self, request):
+        return PanelAppraiser.objects.select_related("programme", "appraiser")
+
+
 class FinancingGroup(SnippetViewSetGroup):
     menu_label = _("Pledge financing")
     menu_icon = "cogs"
     menu_order = 230
-    items = (ProgrammeViewSet, ApplicationViewSet)
+    items = (ProgrammeViewSet, ApplicationViewSet, PanelAppraiserViewSet)
 
 
 register_snippet(FinancingGroup)

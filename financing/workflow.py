@@ -35,6 +35,7 @@ class Facts:
     today: date
     days_past_due: int = 0
     report_date: date | None = None
+    reusable_reports: tuple = ()  # the person's valid panel reports on the same assets (value by reuse)
 
 
 Check = Callable[[Application, object, Facts], GuardFailed | None]
@@ -155,7 +156,10 @@ ACTIONS_DECLARED = [
         label=_("Record the valuation"),
         done=_("The valuation is recorded: the bank reviews the application next."),
         waiting=_("Possible once the pledged IP is verified."),
-        check=lambda app, user, facts: guards.valuation_refusal(app, facts.report_date, facts.today),
+        # With a valid panel report to reuse, no upload is needed; else the new report's date is checked.
+        check=lambda app, user, facts: (
+            None if facts.reusable_reports else guards.valuation_refusal(app, facts.report_date, facts.today)
+        ),
         body=bodies.ValueSerializer,
         form=forms.ValueForm,
     ),

@@ -39,6 +39,7 @@ from .servicing import (
     loans_check_overdue,
     outstanding_principal,
 )
+from .valuations import panel_admit, panel_end, valuation_create
 
 # action → its service (each marked `@workflow.executes(name)`): the dispatch of the API and the pages
 ACTION_SERVICES = {name: action.service for name, action in workflow.ACTIONS.items()}
@@ -75,10 +76,13 @@ __all__ = [
     "document_upload",
     "loans_check_overdue",
     "outstanding_principal",
+    "panel_admit",
+    "panel_end",
     "pool_available",
     "pool_snapshot",
     "pool_standing",
     "programme_create",
     "programme_update",
     "split_for",
+    "valuation_create",
 ]

@@ -12,12 +12,14 @@ from djmoney.money import Money
 from ipmarket.accounts import policies as people
 from ipmarket.accounts.models import Organisation, User
 from ipmarket.assets.services import asset_pledge
+from ipmarket.core import limits
 from ipmarket.core import money as platform_money
 from ipmarket.core.errors import GuardFailed
 from ipmarket.core.services import refuse_if
 
 from .. import guards, money, workflow
-from ..models import Application, ApplicationAsset, Programme
+from ..models import Application, ApplicationAsset, Programme, ValuationReport
+from . import valuations as valuation_services
 from .common import acting, lock_pledged_assets, record_event
 
 # The borrower's fields. The IP share of the collateral is not among them: the bank sets it with its proposal.
@@ -173,17 +175,47 @@ def application_verify_ip(*, application, by, note=""):
 
 
 @workflow.executes("value")
-def application_value(*, application, by, appraised_value, report_date=None, asset_values=None, note=""):
-    """The appraiser's value of the pledged IP (in total, optionally per asset) with its report."""
+def application_value(
+    *,
+    application,
+    by,
+    valuation=None,
+    appraised_value=None,
+    report_date=None,
+    asset_values=None,
+    method=None,
+    parameters=None,
+    reference="",
+    valid_until=None,
+    note="",
+):
+    """The appraiser's value of the pledged IP under the valuation standard, either
+
+    - reusing a valid panel report (`valuation`: its id) of the application's appraiser on exactly the pledged
+      assets — the appraiser's action is its confirmation that the report still stands (written in the event's
+      note); no new upload is needed; or
+    - recording a new panel report: the value (in total, optionally per asset), the date of a valuation report
+      uploaded (the latest when not given; at most 12 months old), the method (`market` when not given), key
+      parameters, report number, last valid day (a year on by default). Refused unless the appraiser is on
+      the programme's panel today.
+    """
+    if valuation is not None:
+        if appraised_value is not None or asset_values:
+            raise ValidationError({"valuation": [_("Reuse a report or record a new value, not both.")]})
+        return _value_by_reuse(application, by, valuation, note)
+    if appraised_value is None:
+        raise ValidationError({"appraised_value": [_("Give the appraised value, or a valid report to reuse.")]})
     with acting(application, by, "value", note=note) as app:
+        today = timezone.localdate()
         if report_date is None:
             latest = app.documents.filter(kind="valuation_report").exclude(report_date=None).order_by("-report_date")
             report_date = latest.values_list("report_date", flat=True).first()
-        refuse_if(guards.valuation_refusal(app, report_date, timezone.localdate()))
+        refuse_if(guards.valuation_refusal(app, report_date, today))
         total = _cny(appraised_value)
         if total.amount <= 0:
             raise GuardFailed("value_required", _("Give a positive appraised value."))
         items = {(i.asset.asset_type, i.asset.pk): i for i in guards.asset_items(app)}
+        given = None
         if asset_values:
             given = {(v["type"], int(v["id"])): Decimal(v["appraised_value"]) for v in asset_values}
             if set(given) != set(items) or sum(given.values()) != total.amount:
@@ -191,16 +223,54 @@ def application_value(*, application, by, appraised_value, report_date=None, ass
                     "asset_values_mismatch",
                     _("Give a value for each pledged asset, adding up to the appraised value."),
                 )
-            for key, item in items.items():
-                item.appraised_value = given[key]
-                item.save(update_fields=["appraised_value"])
-        else:
-            # One asset: its value is the total. Several without values each: none of an earlier valuation stays.
-            only = len(items) == 1
-            for item in items.values():
-                item.appraised_value = total.amount if only else None
-                item.save(update_fields=["appraised_value"])
-        app.appraised_value, app.valuation_report_date = total, report_date
+        report = valuation_services.create_report(
+            by=by,
+            programme=app.programme,
+            appraiser=app.appraiser,
+            assets=[(item.asset, given[key] if given else None) for key, item in items.items()],
+            method=method or ValuationReport.Method.MARKET,
+            value=total,
+            value_date=report_date,
+            valid_until=valid_until,
+            parameters=parameters,
+            reference=reference,
+            today=today,
+        )
+        _take_valuation(app, report, {key: given[key] for key in items} if given else None)
+        app.value()
+    return app
+
+
+def _take_valuation(app: Application, report: ValuationReport, parts: dict | None) -> None:
+    """The application's value is the report's: in total and per asset (one asset: its value is the total;
+    several without values each: none of an earlier valuation stays)."""
+    items = {(i.asset.asset_type, i.asset.pk): i for i in guards.asset_items(app)}
+    only = len(items) == 1
+    for key, item in items.items():
+        item.appraised_value = parts[key] if parts else (report.value.amount if only else None)
+        item.save(update_fields=["appraised_value"])
+    app.appraised_value, app.valuation_report_date, app.valuation = report.value, report.value_date, report
+
+
+def _value_by_reuse(application, by, valuation, note: str):
+    report_id = valuation.pk if isinstance(valuation, ValuationReport) else valuation
+    confirmation = _("The appraiser confirms that panel valuation report #%(id)s still stands and reuses it.") % {
+        "id": report_id
+    }
+    note = f"{confirmation} {note}".strip()[: limits.NOTE]
+    with acting(application, by, "value", note=note) as app:
+        today = timezone.localdate()
+        report = (
+            ValuationReport.objects.filter(pk=report_id, appraiser_id__in=people.organisation_ids(by))
+            .prefetch_related("assets")
+            .first()
+        )
+        refuse_if(guards.reuse_refusal(app, report, today))
+        parts = {
+            ("patent", a.patent_id) if a.patent_id else ("trademark", a.trademark_id): a.value
+            for a in report.assets.all()
+        }
+        _take_valuation(app, report, parts if all(v is not None for v in parts.values()) else None)
         app.value()
     return app
 

@@ -8,6 +8,7 @@ would refuse with.
 
 from .detail import application_detail
 from .new import application_edit, application_new
+from .valuations import valuation_reports
 from .workspace import home
 
-__all__ = ["application_detail", "application_edit", "application_new", "home"]
+__all__ = ["application_detail", "application_edit", "application_new", "home", "valuation_reports"]

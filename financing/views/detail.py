@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ipmarket.core.errors import REFUSALS, Conflict
 from ipmarket.core.money import cny, percent
 
-from .. import guards, policies, selectors, services, workflow
+from .. import guards, policies, selectors, services, valuations, workflow
 from ..forms import DocumentForm
 from ..models import Application, Claim
 from ..services import days_past_due
@@ -37,12 +37,14 @@ def action_form(action: str, data=None, **kwargs):
     return workflow.ACTIONS[action].form(data, prefix=action, **kwargs)
 
 
-def _facts(app: Application, periods, today) -> workflow.Facts:
+def _facts(app: Application, periods, today, user) -> workflow.Facts:
     reports = app.documents.filter(kind="valuation_report").exclude(report_date=None).order_by("-report_date")
+    valuing = app.state == S.IP_VERIFIED
     return workflow.Facts(
         today=today,
         days_past_due=days_past_due(periods, today) if app.state in Application.LOAN else 0,
-        report_date=reports.values_list("report_date", flat=True).first() if app.state == S.IP_VERIFIED else None,
+        report_date=reports.values_list("report_date", flat=True).first() if valuing else None,
+        reusable_reports=tuple(valuations.reusable_reports(app, user, today)) if valuing else (),
     )
 
 
@@ -52,11 +54,13 @@ def _guard_reason(action: workflow.Action, app: Application, user, facts: workfl
     return refusal.reason if refusal else None
 
 
-def _action_form(name: str, app: Application, bound: dict, ltv: dict, periods):
+def _action_form(name: str, app: Application, bound: dict, ltv: dict, periods, facts: workflow.Facts):
     """The inputs of an enabled action, with the limits that apply as hints."""
     form = bound.get(name) or action_form(name)
     programme = app.programme
-    if name == "bank_propose":
+    if name == "value":
+        form.offer(facts.reusable_reports)
+    elif name == "bank_propose":
         if ltv["limit_amount"] is not None:
             form.fields["principal"].help_text = _("At most %(limit)s (programme maximum and loan-to-value).") % {
                 "limit": ltv["limit"]
@@ -95,7 +99,7 @@ def _actions(user, app: Application, sides: set[str], bound: dict, ltv: dict, pe
     """The actions of the person's sides: those possible now (enabled, or disabled with every reason that
     refuses them), else the nearest ones ahead ("possible once …"); side exits only when allowed now."""
     distance = _distances(app.state)
-    facts = _facts(app, periods, today)
+    facts = _facts(app, periods, today, user)
     now, ahead = [], []
     for action in workflow.ACTIONS_DECLARED:
         name, sources = action.name, action.sources
@@ -104,15 +108,15 @@ def _actions(user, app: Application, sides: set[str], bound: dict, ltv: dict, pe
         role_refusal = action.refusal(user, app)
         if action.side_exit:
             if app.state in sources and role_refusal is None:
-                now.append(_action(name, app, [], bound, ltv, periods))
+                now.append(_action(name, app, [], bound, ltv, periods, facts))
             continue
         if app.state in sources:
             reasons = [r for r in (_guard_reason(action, app, user, facts), role_refusal) if r]
-            now.append(_action(name, app, reasons, bound, ltv, periods))
+            now.append(_action(name, app, reasons, bound, ltv, periods, facts))
         elif role_refusal is None:
             steps = [distance[s] for s in sources if s in distance]
             if steps:
-                ahead.append((min(steps), _action(name, app, [str(action.waiting)], bound, ltv, periods)))
+                ahead.append((min(steps), _action(name, app, [str(action.waiting)], bound, ltv, periods, facts)))
     if not [a for a in now if not workflow.ACTIONS[a["name"]].side_exit] and ahead:
         nearest = min(d for d, _item in ahead)
         now = [item for d, item in ahead if d == nearest] + now
@@ -124,7 +128,7 @@ def _percent_input(rate: Decimal) -> str:
     return f"{rate.scaleb(2).normalize():f}"
 
 
-def _action(name, app, reasons, bound, ltv, periods) -> dict:
+def _action(name, app, reasons, bound, ltv, periods, facts) -> dict:
     enabled = not reasons
     label = workflow.ACTIONS[name].label
     if name == "bank_propose" and app.proposed_by_id is not None:
@@ -136,7 +140,7 @@ def _action(name, app, reasons, bound, ltv, periods) -> dict:
         "label": label,
         "reasons": reasons,
         "enabled": enabled,
-        "form": _action_form(name, app, bound, ltv, periods) if enabled else None,
+        "form": _action_form(name, app, bound, ltv, periods, facts) if enabled else None,
         "confirm": workflow.ACTIONS[name].confirm or "",
         "secondary": workflow.ACTIONS[name].side_exit,
     }

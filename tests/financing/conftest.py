@@ -17,6 +17,7 @@ from tests.financing.factories import (  # noqa: F401 (the tests import these fr
     PDF,
     PNG,
     Steps,
+    admit_to_panel,
     application,
     fresh,
     today,
@@ -95,10 +96,13 @@ def parties(db):
 
 @pytest.fixture
 def programme(parties):
-    """A programme with the default settings of docs/financing.md, for enterprises in 资阳."""
-    return Programme.objects.create(
+    """A programme with the default settings of docs/financing.md, for enterprises in 资阳; the parties'
+    appraiser is on its valuation panel."""
+    programme = Programme.objects.create(
         slug="ziyang-ip-pledge", name="资阳市知识产权质押融资风险补偿", risk_fund=parties.fund, eligible_cities=["资阳"]
     )
+    admit_to_panel(programme, parties.appraiser, admitted_by=parties.platform)
+    return programme
 
 
 @pytest.fixture

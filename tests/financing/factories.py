@@ -65,6 +65,33 @@ class ProgrammeFactory(DjangoModelFactory):
     eligible_cities = ["资阳"]
 
 
+def admit_to_panel(programme, appraiser, *, valid_from=None, valid_until=None, **fields):
+    """The appraiser on the programme's valuation panel (from a year ago for two years by default), as the
+    demo's is; an admission already covering today is kept."""
+    from financing.models import PanelAppraiser
+
+    current = PanelAppraiser.objects.filter(
+        programme=programme, appraiser=appraiser, valid_from__lte=today(), valid_until__gte=today()
+    ).first()
+    if current is not None and valid_from is None and valid_until is None:
+        return current
+    return PanelAppraiser.objects.create(
+        programme=programme,
+        appraiser=appraiser,
+        qualification=fields.pop("qualification", "资产评估资格"),
+        valid_from=valid_from or today() - relativedelta(years=1),
+        valid_until=valid_until or today() + relativedelta(years=1),
+        admitted_by=fields.pop("admitted_by", None) or _platform_person(),
+        **fields,
+    )
+
+
+def _platform_person():
+    from tests.accounts.factories import platform_operator
+
+    return platform_operator(OrganisationFactory(kind="platform"))
+
+
 class Steps:
     """One step of the happy path each, through the services, by the right person of `cast` (see
     `application`)."""
@@ -80,6 +107,7 @@ class Steps:
 
     def ip_verified(self, app, **kw):
         services.application_verify_ip(application=app, by=self.p.platform)
+        admit_to_panel(app.programme, app.appraiser, admitted_by=self.p.platform)  # it may value now
 
     def valued(self, app, *, appraised_value="20000000", report_date=None, asset_values=None, **kw):
         services.document_upload(
