@@ -7,10 +7,12 @@ repeats it. Colours keep at least 3:1 against white (WCAG 1.4.11) and each bar c
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 WIDTH = 360  # units; at 375 px a unit is about 0.9 px, so labels stay about 13 px
 LABEL_SIZE = 14
@@ -207,3 +209,120 @@ def gauge_chart(*, chart_id: str, title: str, gauges: list[Gauge], warn_at: Deci
     description = "; ".join(f"{g.label}: {g.text}" for g in gauges)
     height = TOP + max(len(gauges), 1) * row
     return _svg(chart_id, title, description, height, mark_safe("".join(parts)))
+
+
+@dataclass(frozen=True)
+class Point:
+    on: date
+    value: Decimal
+    text: str  # the value as shown
+
+
+LINE = "#0b5cad"
+TARGET_LINE = "#a3121f"
+PLOT_LEFT = 8
+PLOT_TOP = 24
+PLOT_HEIGHT = 140
+MARKERS_UP_TO = 40  # a dot on each day up to this many days; beyond, only on the newest
+
+
+def line_chart(
+    *, chart_id: str, title: str, points: list[Point], target: Decimal | None = None, target_text: str = ""
+) -> SafeString | None:
+    """The daily figures as a line over time (one dot for a single day), the newest value labelled, the target
+    as a dashed line if given; the y axis starts at 0. None without points (the page says there is no history
+    yet). The table of the figures follows the chart on the page."""
+    if not points:
+        return None
+    top = _scale([*(p.value for p in points), target or 0])
+    first, last = points[0].on, points[-1].on
+    days = (last - first).days
+    span = WIDTH - PLOT_LEFT - VALUE_AREA
+    bottom = PLOT_TOP + PLOT_HEIGHT
+
+    def x(p: Point) -> float:
+        return PLOT_LEFT + (span * (p.on - first).days / days if days else span / 2)
+
+    def y(value) -> float:
+        return bottom - float(Decimal(value) / top) * PLOT_HEIGHT
+
+    parts = [
+        format_html(
+            '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1"/>',
+            PLOT_LEFT,
+            bottom,
+            PLOT_LEFT + span,
+            bottom,
+            MUTED,
+        ),
+    ]
+    newest = points[-1]
+    if bottom - y(newest.value) > LABEL_SIZE + 4:  # the axis's 0, unless the newest value's label is there
+        parts.append(
+            format_html('<text x="{}" y="{}" fill="{}">0</text>', _num(PLOT_LEFT + span + 6), bottom + 4, MUTED)
+        )
+    if target:
+        parts.append(
+            format_html(
+                '<line x1="{}" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="2" stroke-dasharray="6 4"/>'
+                '<text x="{}" y="{}" fill="{}">{}</text>',
+                PLOT_LEFT,
+                _num(y(target)),
+                PLOT_LEFT + span,
+                _num(y(target)),
+                TARGET_LINE,
+                PLOT_LEFT,
+                _num(y(target) - 6),
+                TARGET_LINE,
+                target_text,
+            )
+        )
+    if len(points) > 1:
+        path = " ".join(f"{_num(x(p))},{_num(y(p.value))}" for p in points)
+        parts.append(format_html('<polyline points="{}" fill="none" stroke="{}" stroke-width="2.5"/>', path, LINE))
+    shown = points if len(points) <= MARKERS_UP_TO else points[-1:]
+    for p in shown:
+        parts.append(
+            format_html(
+                '<circle cx="{}" cy="{}" r="3.5" fill="{}"><title>{}: {}</title></circle>',
+                _num(x(p)),
+                _num(y(p.value)),
+                LINE,
+                p.on.isoformat(),
+                p.text,
+            )
+        )
+    parts.append(
+        format_html(
+            '<text x="{}" y="{}" font-weight="600">{}</text>',
+            _num(PLOT_LEFT + span + 6),
+            _num(min(y(newest.value) + 5, bottom - 12)),
+            newest.text,
+        )
+    )
+    parts.append(format_html('<text x="{}" y="{}" fill="{}">{}</text>', PLOT_LEFT, bottom + 20, MUTED, first))
+    if days:
+        parts.append(
+            format_html(
+                '<text x="{}" y="{}" fill="{}" text-anchor="end">{}</text>',
+                _num(PLOT_LEFT + span),
+                bottom + 20,
+                MUTED,
+                last,
+            )
+        )
+    return _svg(chart_id, title, _line_description(points, target_text), bottom + 28, mark_safe("".join(parts)))
+
+
+def _line_description(points: list[Point], target_text: str) -> str:
+    newest = points[-1]
+    if len(points) == 1:
+        text = f"{newest.on}: {newest.text}"
+    else:
+        low = min(points, key=lambda p: p.value)
+        high = max(points, key=lambda p: p.value)
+        text = (
+            f"{points[0].on} – {newest.on} ({len(points)}): {points[0].text} → {newest.text}; "
+            f"{_('lowest')} {low.text} ({low.on}); {_('highest')} {high.text} ({high.on})"
+        )
+    return f"{text}; {target_text}" if target_text else text

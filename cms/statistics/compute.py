@@ -18,8 +18,10 @@ from ipmarket.accounts.models import Organisation
 from ipmarket.assets.models import Patent, Trademark
 from ipmarket.market.models import Deal, Listing
 
+from .progress import history_figures, targets_progress
+
 # Bumped when the shape of `figures` changes; the page ignores a snapshot of another version.
-VERSION = 1
+VERSION = 2  # 2: programme targets (`targets`) and the figures of the history charts (`history`)
 CENT = Decimal("0.01")
 PER_10K_STEP = Decimal("0.0001")
 PERCENT_STEP = Decimal("0.1")
@@ -176,4 +178,6 @@ def compute_figures(today: date) -> dict:
         "applications": applications,
         "disbursed": disbursed,
         "programmes": programmes,
+        "targets": targets_progress(today, patents=patents, trademarks=trademarks),
+        "history": history_figures(totals, patents),
     }

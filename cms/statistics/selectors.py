@@ -48,3 +48,14 @@ def latest_figures() -> dict | None:
             for p in snapshot.figures["programmes"]
         ],
     }
+
+
+def history() -> list[tuple]:
+    """[(day, figures of the history charts)] of every stored day that has them, oldest first (one query
+    reading only that part of each snapshot)."""
+    rows = (
+        StatisticsSnapshot.objects.filter(figures__has_key="history")
+        .order_by("on")
+        .values_list("on", "figures__history")
+    )
+    return [(on, figures) for on, figures in rows if isinstance(figures, dict)]

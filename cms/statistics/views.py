@@ -1,4 +1,5 @@
-"""/statistics/ and /statistics/<table>.csv: both read the latest snapshot only (one query)."""
+"""/statistics/ and /statistics/<table>.csv: both read the latest snapshot (one query); the page also reads
+the history charts' part of every stored day (a second query)."""
 
 import csv
 from decimal import Decimal, InvalidOperation
@@ -11,16 +12,21 @@ from ipmarket.core.money import cny
 
 from . import selectors
 from .tables import BUILDERS, build_tables
+from .targets import history_charts, progress_rows
 
 
 @require_safe
 def statistics_page(request):
     snapshot = selectors.latest_snapshot()
+    # The history is a second query, made only when there is a snapshot to show.
+    history = selectors.history() if snapshot else []
     context = {
         "snapshot": snapshot,
         "totals": snapshot.figures["totals"] if snapshot else None,
         "tables": build_tables(snapshot.figures) if snapshot else [],
         "loans_disbursed_text": cny(snapshot.figures["totals"]["loans_disbursed"]) if snapshot else "",
+        "targets": progress_rows(snapshot.figures) if snapshot else [],
+        "history": history_charts(history, snapshot.figures) if snapshot else [],
     }
     return render(request, "statistics/statistics.html", context)
 

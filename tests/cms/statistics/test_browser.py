@@ -49,7 +49,7 @@ def test_statistics_page_is_accessible_and_fits_a_phone(page, site, language):  
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(site + "/statistics/")
-        assert page.locator("svg.stat-chart[role=img]").count() == 7
+        assert page.locator("svg.stat-chart[role=img]").count() == 7 + 5  # tables and history
         assert serious(page) == [], width
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{width}px: {overflow}px of sideways scrolling"
