@@ -27,6 +27,11 @@ urlpatterns = [
     path("ip/", include("ipmarket.assets.urls")),
     path("market/", include("ipmarket.market.urls")),
     path("payments/", include("ipmarket.payments.urls")),
+    path("financing/products/", include("financing.registry.products_urls")),
+    path("financing/subsidies/", include("financing.subsidies.urls")),
+    # The financing-demand registry: the banks' search (search app), then its other pages (financing.registry).
+    path("financing/registry/search/", include("search.demand_urls")),
+    path("financing/registry/", include("financing.registry.urls")),
     path("financing/", include("financing.urls")),
     path("inbox/", include("ipmarket.notifications.urls")),
     path("statistics/", include("cms.statistics.urls")),

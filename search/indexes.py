@@ -15,7 +15,7 @@ from elasticsearch import NotFoundError, helpers
 
 from . import builders, sources
 from .client import get_client
-from .documents import IPDocument, OrganisationDocument
+from .documents import DemandDocument, IPDocument, OrganisationDocument
 
 
 @dataclass(frozen=True)
@@ -35,11 +35,25 @@ def _build_ip(asset) -> dict:
     return builders.ip_document(asset, list(asset.listings.all()))
 
 
+def _demand_rows():
+    from . import demands  # search.demands imports this module
+
+    yield demands.demands()
+
+
+def _build_demand(demand) -> dict:
+    from . import demands
+
+    return demands.demand_document(demand)
+
+
 KINDS = {
     "organisations": Kind(
         "organisations", OrganisationDocument, lambda: [sources.organisations()], builders.organisation_document
     ),
     "ip": Kind("ip", IPDocument, _ip_rows, _build_ip),
+    # The financing-demand registry's listed demands (search/demands.py).
+    "demands": Kind("demands", DemandDocument, _demand_rows, _build_demand),
 }
 
 

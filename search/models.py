@@ -9,7 +9,7 @@ class PendingChange(models.Model):
     transaction as the change itself. A row stays until Elasticsearch has the change, so nothing is
     lost when Elasticsearch or the broker is down; the beat job replays what is left."""
 
-    index = models.CharField(max_length=20)  # "organisations" | "ip"
+    index = models.CharField(max_length=20)  # "organisations" | "ip" | "demands"
     doc_id = models.CharField(max_length=40)
     changed_at = models.DateTimeField(default=timezone.now, db_index=True)
     attempts = models.PositiveIntegerField(default=0)

@@ -1,13 +1,14 @@
 """Receivers that only record which search documents changed (sync.mark); no business logic here."""
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
+from financing.registry.models import Demand, DemandAsset
 from ipmarket.accounts.models import Organisation
 from ipmarket.assets.models import Patent, Trademark
 from ipmarket.market.models import Listing
 
-from . import builders, sync
+from . import builders, demands, sync
 
 
 @receiver(post_save, sender=Organisation)
@@ -47,3 +48,41 @@ def listing_changed(sender, instance, raw=False, **kwargs):
         return
     asset_type = "patent" if instance.patent_id else "trademark"
     sync.mark("ip", [builders.ip_document_id(asset_type, instance.patent_id or instance.trademark_id)])
+
+
+# --- the financing-demand registry (search/demands.py) ---------------------------------------------
+
+
+@receiver(post_save, sender=Demand)
+@receiver(post_delete, sender=Demand)
+def demand_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    sync.mark(demands.INDEX, [instance.pk])
+
+
+@receiver(m2m_changed, sender=Demand.banks.through)
+def demand_banks_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    if not reverse:
+        if action.startswith("post_"):
+            sync.mark(demands.INDEX, [instance.pk])
+    elif action in ("post_add", "post_remove"):  # a bank's side of the link: the demands named
+        sync.mark(demands.INDEX, list(pk_set))
+    elif action == "pre_clear":  # all the bank's demands, read before the links go
+        sync.mark(demands.INDEX, list(Demand.objects.filter(banks=instance).values_list("pk", flat=True)))
+
+
+@receiver(post_save, sender=DemandAsset)
+@receiver(post_delete, sender=DemandAsset)
+def demand_asset_changed(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    sync.mark(demands.INDEX, [instance.demand_id])
+
+
+@receiver(post_save, sender=Organisation)
+def enterprise_saved(sender, instance, created, raw=False, **kwargs):
+    """An enterprise's demands carry its name and city."""
+    if raw or created or instance.kind != Organisation.Kind.ENTERPRISE:
+        return
+    sync.mark(demands.INDEX, demands.enterprise_demand_ids(instance.pk))

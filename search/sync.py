@@ -50,6 +50,10 @@ def build(index: str, doc_id: str) -> dict | None:
     if index == "organisations":
         org = sources.organisations().filter(pk=doc_id).first()
         return builders.organisation_document(org) if org else None
+    if index == "demands":
+        from . import demands  # search.demands imports indexes, which this module imports
+
+        return demands.build(doc_id)
     asset_type, pk = doc_id.split("-", 1)
     queryset = sources.patents() if asset_type == "patent" else sources.trademarks()
     asset = queryset.filter(pk=pk).first()

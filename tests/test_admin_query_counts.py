@@ -1,12 +1,15 @@
 """Query-count baselines of the Wagtail admin's lists that platform people work in (tests/querycount.py):
-organisations, patents, trademarks, programmes and loan applications, each measured with a few rows and with
+organisations, patents, trademarks, programmes, loan applications and subsidies, each measured with a few rows and with
 more (the count must not grow with them), against tests/query_counts.json."""
+
+from decimal import Decimal
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from financing.models import Application, Programme
+from financing.subsidies.models import Subsidy
 from ipmarket.accounts.models import Organisation
 from ipmarket.assets.models import Patent, Trademark
 from tests.accounts.factories import OrganisationFactory, platform_operator
@@ -76,4 +79,24 @@ def test_applications(staff):
         lambda: staff.get(admin_list(Application)),
         rows=edit_links(Application),
         grow=lambda: [application("submitted", cast=parties, programme=programme) for _ in range(3)],
+    )
+
+
+def premium_subsidy(app) -> Subsidy:
+    """A subsidy row of the loan (the admin only lists it; its amounts are not computed here)."""
+    return Subsidy.objects.create(
+        application=app, kind="premium", year=2026, base=Decimal("100000"), rate=Decimal("0.5"), amount=Decimal("50000")
+    )
+
+
+def test_subsidies(staff):
+    programme = ProgrammeFactory()
+    parties = cast()
+    for _ in range(2):
+        premium_subsidy(application("submitted", cast=parties, programme=programme))
+    BASELINES.check(
+        "GET admin subsidies as platform staff",
+        lambda: staff.get(admin_list(Subsidy)),
+        rows=edit_links(Subsidy),
+        grow=lambda: [premium_subsidy(application("submitted", cast=parties, programme=programme)) for _ in range(3)],
     )

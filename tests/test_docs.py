@@ -12,7 +12,11 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 @pytest.mark.parametrize(
     "models, path",
-    [(["financing.Application"], "financing-states.dot"), (["market.Listing", "market.Deal"], "market-states.dot")],
+    [
+        (["financing.Application"], "financing-states.dot"),
+        (["market.Listing", "market.Deal"], "market-states.dot"),
+        (["registry.Demand"], "registry-states.dot"),
+    ],
 )
 def test_state_diagrams_are_current(models, path):
     out = io.StringIO()

@@ -256,7 +256,7 @@ PEOPLE = {
 
 PLATFORM_GROUP = "Platform operators"
 # Apps whose admin screens platform people use (by label: this module imports none of them).
-PLATFORM_APPS = ["accounts", "assets", "market", "payments", "financing"]
+PLATFORM_APPS = ["accounts", "assets", "market", "payments", "financing", "registry", "subsidies"]
 
 
 def org_code_check(first8: str) -> str:

@@ -3,7 +3,10 @@
 from django.urls import include, path, re_path
 from django.views.decorators.csrf import csrf_exempt
 
-from financing.api import ApplicationViewSet, ProgrammeViewSet, QuoteView
+from financing.api import ApplicationViewSet, ProgrammeViewSet, QuoteView, ValuationReportViewSet
+from financing.registry.api import DemandBatchViewSet, DemandViewSet
+from financing.registry.products_api import ProductViewSet
+from financing.subsidies.api import SubsidyViewSet
 from ipmarket.accounts.api import ObtainApiToken, OrganisationViewSet
 from ipmarket.assets.api import PatentViewSet, TrademarkViewSet
 from ipmarket.core.api.routers import Router
@@ -19,6 +22,11 @@ router.register("listings", ListingViewSet, basename="listing")
 router.register("deals", DealViewSet, basename="deal")
 router.register("financing/programmes", ProgrammeViewSet, basename="programme")
 router.register("financing/applications", ApplicationViewSet, basename="application")
+router.register("financing/valuations", ValuationReportViewSet, basename="valuation")
+router.register("financing/demands", DemandViewSet, basename="demand")
+router.register("financing/demand-batches", DemandBatchViewSet, basename="demand-batch")
+router.register("financing/products", ProductViewSet, basename="loan-product")
+router.register("financing/subsidies", SubsidyViewSet, basename="subsidy")
 
 urlpatterns = [
     path("auth/token/", ObtainApiToken.as_view(), name="api-token"),

@@ -15,6 +15,15 @@ class Kind(models.TextChoices):
     ANNUAL_FEE_DUE = "annual_fee_due", _("Patent annual fee due within 30 days")
     TRADEMARK_RENEWAL = "trademark_renewal", _("Trademark renewal window open")
     COLLATERAL_AT_RISK = "collateral_at_risk", _("Collateral at risk")
+    VALUATION_EXPIRING = "valuation_expiring", _("Valuation report expires within 30 days")
+    SUBSIDY_CLAIMED = "subsidy_claimed", _("Subsidy claimed")
+    SUBSIDY_DECIDED = "subsidy_decided", _("Subsidy approved or rejected")
+    SUBSIDY_PAID = "subsidy_paid", _("Subsidy paid")
+    DEMAND_STATE = "demand_state", _("Financing demand state changed")
+    DEMAND_INTEREST = "demand_interest", _("Bank interest in a financing demand")
+    DEMAND_EXPIRING = "demand_expiring", _("Financing demand expires within a month")
+    LICENCE_FILING_DUE = "licence_filing_due", _("Licence contract to be filed with CNIPA")
+    LICENCE_FILING_OVERDUE = "licence_filing_overdue", _("Licence contract filing overdue")
 
 
 class Notification(models.Model):

@@ -70,6 +70,21 @@ def alert_collateral_at_risk() -> None:
 
 
 @shared_task(**OPTIONS)
+def remind_demands_expiring() -> None:
+    _daily("demands_expiring")
+
+
+@shared_task(**OPTIONS)
+def remind_licence_filing() -> None:
+    _daily("licence_filing")
+
+
+@shared_task(**OPTIONS)
+def remind_valuations_expiring() -> None:
+    _daily("valuations_expiring")
+
+
+@shared_task(**OPTIONS)
 def catch_up() -> None:
     """Notifications of recent events whose task was lost (broker down when the change was committed), and
     emails still pending."""

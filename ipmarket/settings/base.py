@@ -398,6 +398,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ipmarket.notifications.tasks.alert_collateral_at_risk",
         "schedule": crontab(hour=2, minute=15),
     },
+    "subsidies-compute": {
+        "task": "financing.subsidies.tasks.compute_subsidies",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "registry-expire-demands": {
+        "task": "financing.registry.tasks.expire_demands",
+        "schedule": crontab(hour=1, minute=50),
+    },
+    "notifications-demands-expiring": {
+        "task": "ipmarket.notifications.tasks.remind_demands_expiring",
+        "schedule": crontab(hour=8, minute=25),
+    },
+    "notifications-licence-filing": {
+        "task": "ipmarket.notifications.tasks.remind_licence_filing",
+        "schedule": crontab(hour=8, minute=20),
+    },
+    "notifications-valuations-expiring": {
+        "task": "ipmarket.notifications.tasks.remind_valuations_expiring",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "notifications-catch-up": {"task": "ipmarket.notifications.tasks.catch_up", "schedule": crontab(minute=20)},
 }
 

@@ -1,7 +1,8 @@
 """Mappings of the search indexes (elasticsearch-dsl documents). No logic: builders.py fills them,
 indexes.py creates and swaps the indexes, queries.py searches them."""
 
+from .demands import DemandDocument
 from .ip import IPDocument
 from .organisations import OrganisationDocument
 
-__all__ = ["IPDocument", "OrganisationDocument"]
+__all__ = ["DemandDocument", "IPDocument", "OrganisationDocument"]

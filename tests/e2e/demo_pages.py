@@ -2,7 +2,7 @@
 
 `seed_demo --with-users` at scale 1 plus the search indexes gives every page realistic content: firms of every
 kind, listings of every deal type, and enterprise1's applications in several states (a draft, one submitted,
-one awaiting the approver, a loan being repaid).
+one awaiting the approver, a loan being repaid, one withdrawn after a valuation the approver's reuses).
 """
 
 from dataclasses import dataclass

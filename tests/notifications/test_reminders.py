@@ -173,6 +173,9 @@ def test_the_beat_schedule_runs_every_reminder_daily_and_the_catch_up_hourly(set
             "remind_overdue",
             "remind_annual_fees",
             "remind_trademark_renewals",
+            "remind_demands_expiring",
+            "remind_licence_filing",
+            "remind_valuations_expiring",
             "alert_collateral_at_risk",
             "catch_up",
         ]

@@ -6,9 +6,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cms import demo as cms_demo
+from cms.statistics.demo import seed_targets
 from cms.statistics.services import statistics_refresh
 from financing import demo as financing_demo
 from financing.models import Application, Programme
+from financing.registry import demo as registry_demo
+from financing.registry import products_demo
+from financing.subsidies import demo as subsidies_demo
 from ipmarket.accounts import demo as accounts_demo
 from ipmarket.accounts.models import Membership, Organisation, User
 from ipmarket.assets import demo as assets_demo
@@ -46,11 +50,18 @@ class Command(BaseCommand):
         self.step("listings", market_demo.seed_listings, scale, fixed)
         self.step("payout accounts", seed_payout_accounts, Organisation.objects.filter(kind="enterprise"))
         programme = self.step("programme", financing_demo.seed_programme, orgs["fund"])
+        self.step("loan products", products_demo.seed_products, orgs)
         if with_users or settings.DEBUG:
             people = self.step("people", accounts_demo.seed_people, orgs)
+            self.step(
+                "trademark renewal", assets_demo.seed_trademark_renewal, people["enterprise1"], orgs["enterprise_a"]
+            )
             self.step("deals", market_demo.seed_deals, people, orgs)
             self.step("applications", financing_demo.seed_applications, programme, orgs, people)
+            self.step("registry", registry_demo.seed_registry, programme, orgs, people)
+            self.step("subsidies", subsidies_demo.seed_subsidies, programme, people)
         self.step("pages", cms_demo.seed_pages)
+        self.step("targets", seed_targets)
         self.step("statistics", statistics_refresh)
         counts = {
             "organisations": Organisation.objects.count(),
