@@ -60,7 +60,7 @@ def _fuzz(site: str, workdir: Path, *options: str) -> subprocess.CompletedProces
     ]
     environment = {**os.environ, "PYTHONPATH": str(ROOT)}  # for the hooks module
     workdir.mkdir()
-    return subprocess.run(command, cwd=workdir, env=environment, capture_output=True, text=True, timeout=10 * MINUTES)
+    return subprocess.run(command, cwd=workdir, env=environment, capture_output=True, text=True, timeout=25 * MINUTES)
 
 
 def test_the_schema_tells_the_truth_to_the_public_and_to_an_enterprise(demo_site, tmp_path):

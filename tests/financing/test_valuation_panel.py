@@ -134,7 +134,7 @@ def test_the_admin_admits_and_ends_through_the_services(client, staff, programme
 
     overlapping = {**data, "valid_from": today().isoformat()}
     response = client.post(f"{base}add/", overlapping)
-    assert response.status_code == 200 and "already admitted" in response.content.decode()
+    assert response.status_code == 200 and "已入库，有效期自" in response.content.decode()  # "already admitted"
 
     response = client.post(f"{base}edit/{admission.pk}/", {**data, "qualification": "改了"})
     assert response.status_code == 200 and PanelAppraiser.objects.get(pk=admission.pk).qualification == "资产评估资格"

@@ -142,7 +142,8 @@ def test_a_valid_report_on_the_same_assets_is_reused(api, parties, programme, ma
     assert app.appraised_value == report.value and app.valuation_report_date == report.value_date
     assert sorted(a.appraised_value for a in app.assets.all()) == [Decimal("8000000"), Decimal("12000000")]
     event = app.events.get(action="value")
-    assert f"#{report.pk} still stands" in event.note and event.note.endswith("仍然有效")
+    # "The appraiser confirms that panel valuation report #N still stands …", in the request's language
+    assert f"报告 #{report.pk} 仍然有效并予以沿用" in event.note and event.note.endswith("仍然有效")
     assert ValuationReport.objects.count() == 1  # nothing new recorded
     # The same report serves another application on the same assets once the first is gone.
     services.application_withdraw(application=app, by=parties.owner)
