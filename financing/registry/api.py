@@ -278,7 +278,9 @@ class DemandViewSet(
         return Response(self._fresh(demand.pk))
 
     @extend_schema(responses=DemandEventSerializer(many=True))
-    @action(detail=True, methods=["get"], serializer_class=DemandEventSerializer, pagination_class=None)
+    @action(
+        detail=True, methods=["get"], serializer_class=DemandEventSerializer, pagination_class=None, filter_backends=[]
+    )
     def events(self, request, pk=None):
         """The demand's audit trail."""
         demand = self.get_object()
@@ -286,7 +288,13 @@ class DemandViewSet(
 
     @extend_schema(methods=["GET"], responses=InterestSerializer(many=True))
     @extend_schema(methods=["POST"], request=InterestSerializer, responses={201: InterestSerializer})
-    @action(detail=True, methods=["get", "post"], serializer_class=InterestSerializer, pagination_class=None)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=InterestSerializer,
+        pagination_class=None,
+        filter_backends=[],
+    )
     def interests(self, request, pk=None):
         """The banks' interest: the enterprise and platform people see every one, a bank its own. A bank's
         member registers the bank's interest in an admitted demand shown to it."""

@@ -267,3 +267,16 @@ def test_batches_are_platform_peoples(w):
     closed = as_(w.platform).post(f"{BATCHES}{w.batch.pk}/close/", {}, format="json")
     assert closed.status_code == 200 and closed.json()["is_open"] is False
     assert as_(w.platform).post(f"{BATCHES}{w.batch.pk}/close/", {}, format="json").status_code == 409
+
+
+def test_a_whole_number_filter_refuses_a_fraction_and_sub_resources_take_no_list_filters(w):
+    """Schemathesis found `?year=0.5` answered 200 (django-filter read it as a decimal) and the interests of a
+    demand declaring the demand list's filters it ignored."""
+    assert as_(w.platform).get(BATCHES, {"year": "0.5"}).status_code == 400
+    assert as_(w.platform).get(BATCHES, {"year": w.batch.year}).json()["count"] == 1
+    d = demand(w, "admitted")
+    schema = as_(w.platform).get("/api/schema/", {"format": "json"}).json()
+    for path in ("/api/v1/financing/demands/{id}/interests/", "/api/v1/financing/demands/{id}/events/"):
+        names = {p["name"] for p in schema["paths"][path]["get"].get("parameters", []) if p["in"] == "query"}
+        assert not names & {"state", "industry", "batch"}, path
+    assert as_(w.owner).get(f"{DEMANDS}{d.pk}/interests/").status_code == 200

@@ -47,6 +47,26 @@ class AmountFilter(filters.NumberFilter):
         return None  # AmountField has its own bounds
 
 
+class WholeNumberField(forms.IntegerField):
+    """A whole number the database's bigint can hold; 0.5, 1e30 or "abc" is a 400."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("min_value", -MAX_ID)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
+@extend_schema_field({"type": "integer", "format": "int64", "minimum": -MAX_ID, "maximum": MAX_ID})
+class IntegerFilter(filters.NumberFilter):
+    """Filter on a whole-number column (`?year=2026`): django-filter's own reads it as a decimal and takes
+    `0.5` (finding nothing), where the schema promises an integer."""
+
+    field_class = WholeNumberField
+
+    def get_max_validator(self):
+        return None  # WholeNumberField has its own bounds
+
+
 @extend_schema_field({"type": "string", "enum": ["true", "false", "1", "0"]})
 class BooleanFilter(filters.TypedChoiceFilter):
     """`true`/`false` (or `1`/`0`); anything else is a 400 (django-filter's own ignores what it cannot read,
@@ -61,13 +81,24 @@ class BooleanFilter(filters.TypedChoiceFilter):
 class FilterSet(filters.FilterSet):
     """The base of every filter set of the API (also those built from `filterset_fields`, by FilterBackend):
     a related row is filtered by its id (an unknown id finds nothing, rather than a 400 "not a valid choice"
-    that the schema cannot foresee), a boolean is strict."""
+    that the schema cannot foresee), a boolean and a whole number are strict."""
 
     FILTER_DEFAULTS = {
         **filters.FilterSet.FILTER_DEFAULTS,
         models.ForeignKey: {"filter_class": IdFilter},
         models.OneToOneField: {"filter_class": IdFilter},
         models.BooleanField: {"filter_class": BooleanFilter},
+        **{
+            field: {"filter_class": IntegerFilter}
+            for field in (
+                models.IntegerField,
+                models.SmallIntegerField,
+                models.BigIntegerField,
+                models.PositiveIntegerField,
+                models.PositiveSmallIntegerField,
+                models.PositiveBigIntegerField,
+            )
+        },
     }
 
 
