@@ -61,14 +61,19 @@ def test_a_panel_appraiser_records_a_report(api, parties, programme):
 @pytest.mark.parametrize(
     ("fields", "code"),
     [
-        ({"value_date": str(today() + timedelta(days=1))}, "value_date_in_future"),
-        ({"valid_until": str(today() + timedelta(days=400))}, "validity_too_long"),
-        ({"value_date": str(today() - timedelta(days=400))}, "valuation_expired"),
+        # Dates as days from today, read when the test runs (not when it is collected, which may be the day before).
+        ({"value_date": 1}, "value_date_in_future"),
+        ({"valid_until": 400}, "validity_too_long"),
+        ({"value_date": -400}, "valuation_expired"),
         ({"standard": "IPV-1999"}, "standard_unknown"),
         ({"value": "0"}, "value_required"),
     ],
 )
 def test_a_report_keeps_the_standard(api, parties, programme, fields, code):
+    fields = {
+        name: str(today() + timedelta(days=value)) if name in ("value_date", "valid_until") else value
+        for name, value in fields.items()
+    }
     response = post(api, parties.valuer, body(programme, [PatentFactory(owner=parties.borrower)], **fields))
     assert response.status_code == 400 and response.json()["code"] == code, response.json()
     assert not ValuationReport.objects.exists()
