@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 from djmoney.models.fields import MoneyField
 
+from ipmarket.assets.models import NamesOneAsset
 from ipmarket.core import limits
 from ipmarket.core.money import CURRENCY, in_currency
 
@@ -232,7 +233,7 @@ class ValuationReport(models.Model):
         return self.reference or f"#{self.pk} {self.appraiser}"
 
 
-class ValuationReportAsset(models.Model):
+class ValuationReportAsset(NamesOneAsset, models.Model):
     """A patent or trademark a report values, with its part of the value when given."""
 
     report = models.ForeignKey(ValuationReport, on_delete=models.CASCADE, related_name="assets")
@@ -252,10 +253,6 @@ class ValuationReportAsset(models.Model):
 
     def __str__(self):
         return str(self.asset)
-
-    @property
-    def asset(self):
-        return self.patent if self.patent_id else self.trademark
 
 
 class Application(models.Model):
@@ -503,7 +500,7 @@ class Application(models.Model):
         return {self.applicant_id, self.lender_id, self.insurer_id, self.appraiser_id, self.programme.risk_fund_id}
 
 
-class ApplicationAsset(models.Model):
+class ApplicationAsset(NamesOneAsset, models.Model):
     """A patent or trademark pledged by an application, with its appraised value."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="assets")
@@ -523,15 +520,6 @@ class ApplicationAsset(models.Model):
 
     def __str__(self):
         return str(self.asset)
-
-    @property
-    def asset(self):
-        return self.patent if self.patent_id else self.trademark
-
-    @property
-    def kind(self) -> str:
-        """`invention`, `utility_model`, `design` or `trademark`: the key of the programme's LTV cap."""
-        return self.patent.patent_type if self.patent_id else "trademark"
 
 
 class RepaymentPeriod(models.Model):

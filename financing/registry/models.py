@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from financing.models import RATE, money
+from ipmarket.assets.models import NamesOneAsset
 from ipmarket.core import limits
 
 MAX_TERM_MONTHS = 360
@@ -179,7 +180,7 @@ class Demand(models.Model):
         pass
 
 
-class DemandAsset(models.Model):
+class DemandAsset(NamesOneAsset, models.Model):
     """A granted patent or registered trademark of the enterprise offered as collateral."""
 
     demand = models.ForeignKey(Demand, on_delete=models.CASCADE, related_name="assets")
@@ -198,15 +199,6 @@ class DemandAsset(models.Model):
 
     def __str__(self):
         return str(self.asset)
-
-    @property
-    def asset(self):
-        return self.patent if self.patent_id else self.trademark
-
-    @property
-    def kind(self) -> str:
-        """`invention`, `utility_model`, `design` or `trademark`: the key of the programme's LTV cap."""
-        return self.patent.patent_type if self.patent_id else "trademark"
 
 
 class Interest(models.Model):

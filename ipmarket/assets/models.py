@@ -202,6 +202,20 @@ IPC_SECTIONS = [
 ]
 
 
+class NamesOneAsset:
+    """A row naming one patent or one trademark (its `patent` and `trademark` keys, exactly one set): a pledged,
+    offered or valued asset."""
+
+    @property
+    def asset(self):
+        return self.patent if self.patent_id else self.trademark
+
+    @property
+    def kind(self) -> str:
+        """`invention`, `utility_model`, `design` or `trademark`: the key of a programme's LTV cap."""
+        return self.patent.patent_type if self.patent_id else "trademark"
+
+
 class PatentClassification(models.Model):
     """One IPC code of a patent; `position` 0 is the main classification."""
 
