@@ -1,11 +1,8 @@
 """Pledge financing: "bank loan + insurance + fiscal risk compensation" (docs/financing.md)."""
 
-import os
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.storage import FileSystemStorage
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
@@ -16,6 +13,7 @@ from djmoney.models.fields import MoneyField
 from ipmarket.assets.models import NamesOneAsset
 from ipmarket.core import limits
 from ipmarket.core.money import CURRENCY, in_currency
+from ipmarket.core.uploads import private_storage  # noqa: F401  (named by the migrations)
 
 RATE = {"max_digits": 7, "decimal_places": 5, "validators": [MinValueValidator(0), MaxValueValidator(1)]}
 AMOUNT = {"max_digits": 16, "decimal_places": 2}
@@ -642,6 +640,7 @@ class CollateralAlert(models.Model):
         INVALIDATED = "invalidated", _("Invalidated")
         EXPIRED = "expired", _("Expired")
         EXPIRES_BEFORE_MATURITY = "expires_before_maturity", _("Expires before the loan matures")
+        DISPUTED = "disputed", _("Under an accepted IP dispute")
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="alerts")
     asset_type = models.CharField(max_length=10)
@@ -660,27 +659,6 @@ class CollateralAlert(models.Model):
 
     def __str__(self):
         return f"{self.application_id}: {self.asset_label} {self.reason}"
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files under settings.PRIVATE_MEDIA_ROOT, read when a file is stored or opened (not once when the model
-    is imported, so the setting can change, e.g. in tests), and without a public URL."""
-
-    @property
-    def base_location(self):
-        return settings.PRIVATE_MEDIA_ROOT
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private documents have no URL: they are served only through a checked view.")
-
-
-def private_storage():
-    """Documents are stored outside the public media path and served only through a checked view."""
-    return PrivateStorage()
 
 
 class Document(models.Model):

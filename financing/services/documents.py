@@ -1,31 +1,16 @@
 """Documents of an application: PDF, JPEG or PNG, recognised by their content, kept out of public media."""
 
-import hashlib
-
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from ipmarket.core import uploads
 from ipmarket.core.errors import GuardFailed, InvalidTransition
 
 from .. import policies
 from ..models import Application, Document
 from .common import lock
-
-SIGNATURES = [  # (leading bytes, content type, extension)
-    (b"%PDF-", "application/pdf", "pdf"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-]
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    """The content type told by the file's first bytes (never by its name or the browser's claim)."""
-    for signature, content_type, extension in SIGNATURES:
-        if head.startswith(signature):
-            return content_type, extension
-    return None
 
 
 @transaction.atomic
@@ -42,34 +27,20 @@ def document_upload(*, application: Application, by, kind: str, upload, report_d
         raise PermissionDenied(str(who))
     if application.state not in states:
         raise InvalidTransition(f"upload_{kind}", application.state, policies.document_kinds_for(by, application))
-    limit = settings.FINANCING_DOCUMENT_MAX_BYTES
-    if upload.size > limit:
-        raise GuardFailed("document_too_large", _("Documents are at most %(mb)s MB.") % {"mb": limit // (1024 * 1024)})
-    if upload.size == 0:
-        raise GuardFailed("document_empty", _("The file is empty."))
-    head = upload.read(16)
-    upload.seek(0)
-    sniffed = sniff(head)
-    if sniffed is None:
-        raise GuardFailed("document_type", _("Upload a PDF, JPEG or PNG file."))
-    content_type, extension = sniffed
-    digest = hashlib.sha256()
-    for chunk in upload.chunks():
-        digest.update(chunk)
-    upload.seek(0)
+    inspected = uploads.inspect(upload, limit=settings.FINANCING_DOCUMENT_MAX_BYTES)
     if kind == Document.Kind.VALUATION_REPORT and report_date is None:
         raise GuardFailed("report_date_required", _("Give the date of the valuation report."))
     document = Document(
         application=application,
         kind=kind,
-        original_name=(upload.name or f"document.{extension}")[:255],
-        content_type=content_type,
-        size=upload.size,
-        sha256=digest.hexdigest(),
+        original_name=inspected.name or f"document.{inspected.extension}",
+        content_type=inspected.content_type,
+        size=inspected.size,
+        sha256=inspected.sha256,
         report_date=report_date,
         uploaded_by=by,
     )
     # Stored under a name of our own: the uploaded name is kept only as a label.
-    document.file.save(f"{application.pk}-{digest.hexdigest()[:16]}.{extension}", upload, save=False)
+    document.file.save(f"{application.pk}-{inspected.sha256[:16]}.{inspected.extension}", upload, save=False)
     document.save()
     return document

@@ -62,6 +62,31 @@ def collateral_check(*, today: date | None = None) -> int:
     return new
 
 
+def dispute_alert(*, asset, note: str) -> list[Application]:
+    """An IP dispute about a pledged asset was accepted (ipmarket/disputes): alert each live loan that holds the
+    asset (once per asset). Returns the applications newly alerted, whose banks are told."""
+    alerted = []
+    for app in Application.objects.filter(state__in=WATCHED, **{f"assets__{asset.asset_type}": asset}).distinct():
+        with transaction.atomic():
+            alert, created = CollateralAlert.objects.get_or_create(
+                application=app,
+                asset_type=asset.asset_type,
+                asset_id=asset.pk,
+                reason=CollateralAlert.Reason.DISPUTED,
+                defaults={"asset_label": str(asset)[:300]},
+            )
+            if created:
+                alerted.append(app)
+                Event.objects.create(
+                    application=app,
+                    action="collateral_alert",
+                    from_state=app.state,
+                    to_state=app.state,
+                    note=f"{alert.asset_label}: {alert.get_reason_display()} {note}"[:2000],
+                )
+    return alerted
+
+
 def pool_standing(programme: Programme) -> dict[str, Decimal | int]:
     """The pool's figures (financing/pool.py): capacity on the money left, exposure, headroom, claims paid…"""
     return pool.standing(programme)

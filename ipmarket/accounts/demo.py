@@ -33,6 +33,8 @@ SERVICES = [
     ("ip_insurance", "知识产权保险", "IP insurance"),
     ("risk_compensation", "风险补偿", "Risk compensation"),
     ("technology_transfer", "技术转移", "Technology transfer"),
+    ("dispute_mediation", "纠纷调解", "Dispute mediation"),
+    ("ip_enforcement", "知识产权行政保护", "IP administrative enforcement"),
 ]
 
 SERVICES_BY_KIND = {
@@ -45,9 +47,13 @@ SERVICES_BY_KIND = {
     Kind.INSURER: (["ip_insurance"], []),
     Kind.RISK_FUND: (["risk_compensation"], []),
     Kind.PLATFORM: (["technology_transfer", "licensing_brokerage"], ["ip_valuation"]),
+    Kind.MEDIATION: (["dispute_mediation"], ["legal_counsel"]),
+    Kind.ARBITRATION: (["dispute_mediation"], []),
+    Kind.COURT: ([], []),
+    Kind.BUREAU: (["ip_enforcement"], ["dispute_mediation"]),
 }
 
-# Organisations per kind at --scale 1 (300 in all).
+# Organisations per kind at --scale 1 (320 in all).
 COUNTS = {
     Kind.ENTERPRISE: 145,
     Kind.PATENT_AGENCY: 35,
@@ -58,7 +64,14 @@ COUNTS = {
     Kind.INSURER: 10,
     Kind.RISK_FUND: 5,
     Kind.PLATFORM: 5,
+    Kind.MEDIATION: 5,
+    Kind.ARBITRATION: 5,
+    Kind.COURT: 5,
+    Kind.BUREAU: 5,
 }
+# Each kind's generated organisations take serials from their own block (fixed: adding a kind keeps the
+# codes of the organisations already generated).
+SERIAL_BLOCK = 1_111_111
 
 # Where demo organisations are, by weight; the first five always get some of every kind.
 CITY_WEIGHTS = {
@@ -239,6 +252,57 @@ FIXED = [
     FixedOrg(
         "platform", "资阳市知识产权运营服务中心", "Ziyang IP Operation Service Centre", Kind.PLATFORM, "资阳", "雁江区"
     ),
+    FixedOrg(
+        "mediation",
+        "资阳市知识产权纠纷人民调解委员会",
+        "Ziyang IP Dispute People's Mediation Committee",
+        Kind.MEDIATION,
+        "资阳",
+        "雁江区",
+    ),
+    FixedOrg("court", "资阳市中级人民法院", "Ziyang Intermediate People's Court", Kind.COURT, "资阳", "雁江区"),
+    FixedOrg("arbitration", "资阳仲裁委员会", "Ziyang Arbitration Commission", Kind.ARBITRATION, "资阳", "雁江区"),
+    # The neighbouring cities' bureaus of the cross-regional IP protection cooperation memorandum.
+    FixedOrg(
+        "bureau_chengdu",
+        "成都市市场监督管理局（知识产权局）",
+        "Chengdu Administration for Market Regulation (IP Office)",
+        Kind.BUREAU,
+        "成都",
+        "锦江区",
+    ),
+    FixedOrg(
+        "bureau_meishan",
+        "眉山市市场监督管理局（知识产权局）",
+        "Meishan Administration for Market Regulation (IP Office)",
+        Kind.BUREAU,
+        "眉山",
+        "东坡区",
+    ),
+    FixedOrg(
+        "bureau_neijiang",
+        "内江市市场监督管理局（知识产权局）",
+        "Neijiang Administration for Market Regulation (IP Office)",
+        Kind.BUREAU,
+        "内江",
+        "市中区",
+    ),
+    FixedOrg(
+        "bureau_suining",
+        "遂宁市市场监督管理局（知识产权局）",
+        "Suining Administration for Market Regulation (IP Office)",
+        Kind.BUREAU,
+        "遂宁",
+        "船山区",
+    ),
+    FixedOrg(
+        "bureau_deyang",
+        "德阳市市场监督管理局（知识产权局）",
+        "Deyang Administration for Market Regulation (IP Office)",
+        Kind.BUREAU,
+        "德阳",
+        "旌阳区",
+    ),
 ]
 
 # username -> (fixed organisation key, role, display name)
@@ -252,11 +316,13 @@ PEOPLE = {
     "fund1": ("fund", Role.OFFICER, "周静（资阳市风险补偿资金）"),
     "appraiser1": ("appraiser", Role.OFFICER, "吴涛（天平资产评估）"),
     "platform1": ("platform", Role.ADMIN, "孙丽（平台运营）"),
+    "mediator1": ("mediation", Role.MEMBER, "郑芳（知识产权纠纷人民调解委员会·调解员）"),
+    "court1": ("court", Role.MEMBER, "冯磊（资阳市中级人民法院·法官助理）"),
 }
 
 PLATFORM_GROUP = "Platform operators"
 # Apps whose admin screens platform people use (by label: this module imports none of them).
-PLATFORM_APPS = ["accounts", "assets", "market", "payments", "financing", "registry", "subsidies"]
+PLATFORM_APPS = ["accounts", "assets", "market", "payments", "financing", "registry", "subsidies", "disputes"]
 
 
 def org_code_check(first8: str) -> str:
@@ -269,7 +335,15 @@ def org_code_check(first8: str) -> str:
 
 def credit_code(kind: str, city: str, serial: int) -> str:
     """A valid unified social credit code, deterministic in (kind, city, serial)."""
-    prefix = {Kind.LAW_FIRM: "31", Kind.RISK_FUND: "11", Kind.PLATFORM: "12"}.get(kind, "91")
+    prefix = {
+        Kind.LAW_FIRM: "31",
+        Kind.RISK_FUND: "11",
+        Kind.PLATFORM: "12",
+        Kind.BUREAU: "11",
+        Kind.COURT: "11",
+        Kind.ARBITRATION: "12",
+        Kind.MEDIATION: "52",
+    }.get(kind, "91")
     org8 = f"{serial:08d}"
     first17 = prefix + DIVISIONS[city][0] + org8 + org_code_check(org8)
     return first17 + uscc_check_char(first17)
@@ -322,6 +396,14 @@ def _name(kind: str, city: str, i: int) -> tuple[str, str]:
             f"{city}市{tag}知识产权质押融资风险补偿资金",
             f"{city_en} {tag_en} IP Pledge Financing Risk Compensation Fund",
         )
+    if kind == Kind.MEDIATION:
+        return f"{city}市{tag}知识产权纠纷人民调解委员会", f"{city_en} {tag_en} IP Dispute Mediation Committee"
+    if kind == Kind.ARBITRATION:
+        return f"{city}{tag}仲裁委员会", f"{city_en} {tag_en} Arbitration Commission"
+    if kind == Kind.COURT:
+        return f"{city}市{tag}人民法院", f"{city_en} {tag_en} People's Court"
+    if kind == Kind.BUREAU:
+        return f"{city}市{tag}市场监督管理局", f"{city_en} {tag_en} Administration for Market Regulation"
     return f"{city}{tag}知识产权运营服务中心", f"{city_en} {tag_en} IP Operation Service Centre"
 
 
@@ -404,7 +486,7 @@ def seed_organisations(scale: int = 1) -> dict[str, Organisation]:
     for kind, count in COUNTS.items():
         for i in range(count * scale):
             planned.append(_organisation(kind, i, serial + i))
-        serial += 10_000_000 // len(COUNTS)
+        serial += SERIAL_BLOCK
     _insert(planned, services)
     codes = {f.key: planned[n][0].unified_social_credit_code for n, f in enumerate(FIXED)}
     by_code = Organisation.objects.in_bulk(list(codes.values()), field_name="unified_social_credit_code")

@@ -69,6 +69,10 @@ class Organisation(Bilingual, models.Model):
         TRADEMARK_AGENCY = "trademark_agency", _("Trademark agency")
         LAW_FIRM = "law_firm", _("Law firm")
         PLATFORM = "platform", _("Platform operator")
+        MEDIATION = "mediation", _("Mediation organisation")
+        ARBITRATION = "arbitration", _("Arbitration commission")
+        COURT = "court", _("Court")
+        BUREAU = "bureau", _("Another city's IP bureau")
 
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=200, blank=True)

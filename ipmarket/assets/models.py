@@ -365,6 +365,7 @@ class AssetEvent(models.Model):
         RELEASE = "release", _("Pledge released")
         ENFORCEABLE = "enforceable", _("Secured loan in default")
         RENEWAL = "renewal", _("Registration renewed")
+        DISPUTE = "dispute", _("Ownership dispute accepted or ended")
 
     patent = models.ForeignKey(Patent, null=True, blank=True, on_delete=models.CASCADE, related_name="events")
     trademark = models.ForeignKey(Trademark, null=True, blank=True, on_delete=models.CASCADE, related_name="events")

@@ -255,6 +255,26 @@ def asset_pledge_enforceable(*, asset):
     return asset
 
 
+@transaction.atomic
+def asset_dispute_flag(*, asset, disputed: bool, by: User | None = None):
+    """Raise or clear the ownership-dispute flag when the bureau accepts an ownership dispute about the asset,
+    or when that case ends (ipmarket/disputes). Raised as the platform: only the platform clears it. Idempotent;
+    returns whether the flag changed."""
+    asset = locked(asset)
+    if asset.ownership_disputed == disputed:
+        return False
+    asset.ownership_disputed, asset.ownership_disputed_by_platform = disputed, disputed
+    asset.save(update_fields=["ownership_disputed", "ownership_disputed_by_platform", "updated_at"])
+    register.record(
+        asset,
+        {"ownership_disputed": (not disputed, disputed)},
+        by=by,
+        source=register.Source.PLATFORM,
+        reason=register.Reason.DISPUTE,
+    )
+    return True
+
+
 def pledgee_consent_recorded(asset) -> bool:
     """True when the current pledgee recorded consent after the pledge began."""
     if not asset.pledged:

@@ -24,6 +24,10 @@ class Kind(models.TextChoices):
     DEMAND_EXPIRING = "demand_expiring", _("Financing demand expires within a month")
     LICENCE_FILING_DUE = "licence_filing_due", _("Licence contract to be filed with CNIPA")
     LICENCE_FILING_OVERDUE = "licence_filing_overdue", _("Licence contract filing overdue")
+    DISPUTE_STATE = "dispute_state", _("IP dispute filed or changed")
+    DISPUTE_SHARED = "dispute_shared", _("IP dispute shared with your organisation")
+    DISPUTE_COLLATERAL = "dispute_collateral", _("Pledged IP in a dispute")
+    MEDIATION_OVERDUE = "mediation_overdue", _("Mediation past its time limit")
 
 
 class Notification(models.Model):

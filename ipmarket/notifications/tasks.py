@@ -80,6 +80,11 @@ def remind_licence_filing() -> None:
 
 
 @shared_task(**OPTIONS)
+def remind_mediation_overdue() -> None:
+    _daily("mediation_overdue")
+
+
+@shared_task(**OPTIONS)
 def remind_valuations_expiring() -> None:
     _daily("valuations_expiring")
 

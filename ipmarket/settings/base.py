@@ -138,6 +138,7 @@ LOCAL_APPS = [
     "financing",
     "financing.registry",
     "financing.subsidies",
+    "ipmarket.disputes",
     "ipmarket.project",  # the wiring: seed_demo
 ]
 # Our apps first (unlike cookiecutter-django): their templates, static files and commands win over those of
@@ -414,6 +415,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "ipmarket.notifications.tasks.remind_licence_filing",
         "schedule": crontab(hour=8, minute=20),
     },
+    "notifications-mediation-overdue": {
+        "task": "ipmarket.notifications.tasks.remind_mediation_overdue",
+        "schedule": crontab(hour=8, minute=35),
+    },
     "notifications-valuations-expiring": {
         "task": "ipmarket.notifications.tasks.remind_valuations_expiring",
         "schedule": crontab(hour=8, minute=30),
@@ -509,3 +514,8 @@ HEALTH_CHECKS = {
 }
 # Financing documents (PDF, JPEG, PNG), stored under PRIVATE_MEDIA_ROOT.
 FINANCING_DOCUMENT_MAX_BYTES = env.int("FINANCING_DOCUMENT_MAX_BYTES", default=10 * 1024 * 1024)
+# IP disputes (docs/disputes.md): evidence and papers (PDF, JPEG, PNG) under PRIVATE_MEDIA_ROOT; the mediation's
+# time limit in days from acceptance, and the one extension.
+DISPUTE_DOCUMENT_MAX_BYTES = env.int("DISPUTE_DOCUMENT_MAX_BYTES", default=20 * 1024 * 1024)
+DISPUTE_MEDIATION_DAYS = env.int("DISPUTE_MEDIATION_DAYS", default=30)
+DISPUTE_MEDIATION_EXTENSION_DAYS = env.int("DISPUTE_MEDIATION_EXTENSION_DAYS", default=30)
