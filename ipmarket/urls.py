@@ -34,6 +34,7 @@ urlpatterns = [
     path("financing/registry/", include("financing.registry.urls")),
     path("financing/", include("financing.urls")),
     path("inbox/", include("ipmarket.notifications.urls")),
+    path("disputes/", include("ipmarket.disputes.urls")),
     path("statistics/", include("cms.statistics.urls")),
 ]
 

@@ -15,7 +15,7 @@ from elasticsearch import NotFoundError, helpers
 
 from . import builders, sources
 from .client import get_client
-from .documents import DemandDocument, IPDocument, OrganisationDocument
+from .documents import DecisionDocument, DemandDocument, IPDocument, OrganisationDocument
 
 
 @dataclass(frozen=True)
@@ -47,6 +47,18 @@ def _build_demand(demand) -> dict:
     return demands.demand_document(demand)
 
 
+def _decision_rows():
+    from . import decisions  # search.decisions imports this module
+
+    yield decisions.decisions()
+
+
+def _build_decision(dispute) -> dict:
+    from . import decisions
+
+    return decisions.decision_document(dispute)
+
+
 KINDS = {
     "organisations": Kind(
         "organisations", OrganisationDocument, lambda: [sources.organisations()], builders.organisation_document
@@ -54,6 +66,8 @@ KINDS = {
     "ip": Kind("ip", IPDocument, _ip_rows, _build_ip),
     # The financing-demand registry's listed demands (search/demands.py).
     "demands": Kind("demands", DemandDocument, _demand_rows, _build_demand),
+    # The enforcement decisions the bureau published (search/decisions.py).
+    "decisions": Kind("decisions", DecisionDocument, _decision_rows, _build_decision),
 }
 
 

@@ -9,7 +9,7 @@ from elasticsearch import NotFoundError, helpers
 from ipmarket.accounts.models import Organisation
 from ipmarket.assets.models import Patent, Trademark
 
-from . import builders, demands, indexes, sources
+from . import builders, decisions, demands, indexes, sources
 from .client import get_client
 
 BATCH = 500
@@ -20,6 +20,8 @@ def _db_versions(kind: str) -> dict[str, datetime]:
         return {str(pk): at for pk, at in Organisation.objects.filter(is_active=True).values_list("pk", "updated_at")}
     if kind == "demands":
         return demands.db_versions()
+    if kind == "decisions":
+        return decisions.db_versions()
     versions = {}
     for model, asset_type in ((Patent, "patent"), (Trademark, "trademark")):
         rows = (
@@ -47,6 +49,8 @@ def _build_many(kind: str, doc_ids: list[str]) -> list[dict]:
         return [builders.organisation_document(o) for o in sources.organisations().filter(pk__in=doc_ids)]
     if kind == "demands":
         return demands.build_many(doc_ids)
+    if kind == "decisions":
+        return decisions.build_many(doc_ids)
     docs = []
     for asset_type, queryset in (("patent", sources.patents()), ("trademark", sources.trademarks())):
         pks = [d.split("-", 1)[1] for d in doc_ids if d.startswith(f"{asset_type}-")]

@@ -6,9 +6,10 @@ from django.dispatch import receiver
 from financing.registry.models import Demand, DemandAsset
 from ipmarket.accounts.models import Organisation
 from ipmarket.assets.models import Patent, Trademark
+from ipmarket.disputes.models import Dispute
 from ipmarket.market.models import Listing
 
-from . import builders, demands, sync
+from . import builders, decisions, demands, sync
 
 
 @receiver(post_save, sender=Organisation)
@@ -86,3 +87,32 @@ def enterprise_saved(sender, instance, created, raw=False, **kwargs):
     if raw or created or instance.kind != Organisation.Kind.ENTERPRISE:
         return
     sync.mark(demands.INDEX, demands.enterprise_demand_ids(instance.pk))
+
+
+# --- published enforcement decisions (search/decisions.py) -----------------------------------------
+
+
+@receiver(post_save, sender=Dispute)
+@receiver(post_delete, sender=Dispute)
+def dispute_changed(sender, instance, raw=False, **kwargs):
+    """A case with a decision (recorded, published or unpublished): its document is built again or removed."""
+    if raw or not (instance.decision_number or instance.decision_public):
+        return
+    sync.mark(decisions.INDEX, [instance.pk])
+
+
+@receiver(post_save, sender=Organisation)
+def party_saved(sender, instance, created, raw=False, **kwargs):
+    """A published decision carries its parties' names."""
+    if raw or created:
+        return
+    sync.mark(decisions.INDEX, decisions.organisation_decision_ids(instance.pk))
+
+
+@receiver(post_save, sender=Patent)
+@receiver(post_save, sender=Trademark)
+def decision_asset_saved(sender, instance, created, raw=False, **kwargs):
+    """A published decision carries its assets' numbers and titles (a new asset is in no case yet)."""
+    if raw or created:
+        return
+    sync.mark(decisions.INDEX, decisions.asset_decision_ids(instance.asset_type, instance.pk))

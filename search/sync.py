@@ -54,6 +54,10 @@ def build(index: str, doc_id: str) -> dict | None:
         from . import demands  # search.demands imports indexes, which this module imports
 
         return demands.build(doc_id)
+    if index == "decisions":
+        from . import decisions  # search.decisions imports indexes, which this module imports
+
+        return decisions.build(doc_id)
     asset_type, pk = doc_id.split("-", 1)
     queryset = sources.patents() if asset_type == "patent" else sources.trademarks()
     asset = queryset.filter(pk=pk).first()

@@ -16,6 +16,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
         (["financing.Application"], "financing-states.dot"),
         (["market.Listing", "market.Deal"], "market-states.dot"),
         (["registry.Demand"], "registry-states.dot"),
+        (["disputes.Dispute"], "disputes-states.dot"),
     ],
 )
 def test_state_diagrams_are_current(models, path):

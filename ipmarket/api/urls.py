@@ -10,6 +10,7 @@ from financing.subsidies.api import SubsidyViewSet
 from ipmarket.accounts.api import ObtainApiToken, OrganisationViewSet
 from ipmarket.assets.api import PatentViewSet, TrademarkViewSet
 from ipmarket.core.api.routers import Router
+from ipmarket.disputes.api import DisputeViewSet, EnforcementDecisionViewSet
 from ipmarket.market.api import DealViewSet, ListingViewSet
 from ipmarket.views import page_not_found
 from search.api import FirmSearchView, IPSearchView, SuggestView
@@ -27,6 +28,8 @@ router.register("financing/demands", DemandViewSet, basename="demand")
 router.register("financing/demand-batches", DemandBatchViewSet, basename="demand-batch")
 router.register("financing/products", ProductViewSet, basename="loan-product")
 router.register("financing/subsidies", SubsidyViewSet, basename="subsidy")
+router.register("disputes", DisputeViewSet, basename="dispute")
+router.register("enforcement-decisions", EnforcementDecisionViewSet, basename="enforcement-decision")
 
 urlpatterns = [
     path("auth/token/", ObtainApiToken.as_view(), name="api-token"),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ipmarket.accounts import policies
 from ipmarket.core.errors import REFUSALS, refusal_text
 
-from . import pages, rules, selectors, services
+from . import cautions, pages, rules, selectors, services
 from .forms import RenewalForm
 
 FEE_STATES = {
@@ -32,6 +32,7 @@ RENEWAL_STATES = {
 
 def _owner_context(request, asset) -> dict:
     return {
+        "cautions": cautions.of(asset),
         "owner_side": selectors.is_owner_side(request.user, asset),
         "co_owners": list(asset.co_owners.all()),
     }

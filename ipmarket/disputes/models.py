@@ -41,7 +41,6 @@ class Dispute(models.Model):
 
     S = State
     # Accepted and not yet ended: what the asset's listings and the pledgee bank are told about.
-    OPEN = [S.IN_MEDIATION, S.UNDER_INVESTIGATION, S.REFERRED, S.TRANSFERRED]
     ENDED = [S.RESOLVED, S.DISMISSED, S.WITHDRAWN]
 
     claimant = models.ForeignKey(
@@ -120,6 +119,13 @@ class Dispute(models.Model):
 
     def __str__(self):
         return f"#{self.pk} {self.get_kind_display()} · {self.claimant}"
+
+    @classmethod
+    def live(cls, prefix: str = "") -> models.Q:
+        """Accepted by the bureau and not ended (also when declined back to the bureau, or transferred or
+        referred after acceptance): what an asset's dispute flag, its listings' cautions and the pledgee bank's
+        alert follow. `prefix`: the path to the case from another model, e.g. `dispute__`."""
+        return models.Q(**{f"{prefix}accepted_on__isnull": False}) & ~models.Q(**{f"{prefix}state__in": cls.ENDED})
 
     @property
     def respondent_label(self) -> str:

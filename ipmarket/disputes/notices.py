@@ -69,7 +69,7 @@ def _collateral(event: DisputeEvent) -> list[Notice]:
                 Notice(
                     kind=DISPUTE_COLLATERAL,
                     key=f"dispute:{dispute.pk}:collateral:{app.pk}:{asset.asset_type}:{asset.pk}",
-                    organisation_ids=(app.bank_id,),
+                    organisation_ids=(app.lender_id,),
                     params={
                         "dispute": dispute.pk,
                         "kind": dispute.kind,
@@ -189,7 +189,7 @@ def _dispute_state(p):
             "record_decision": _("IP dispute %(dispute)s: a decision was recorded"),
         }
         title = titles.get(action, _("IP dispute %(dispute)s was updated")) % values
-        body = ""
+        body = _("The case's page has the details.")
     else:
         title = _("IP dispute %(dispute)s: %(state)s") % values
         body = _("The case went from “%(from)s” to “%(to)s”.") % {

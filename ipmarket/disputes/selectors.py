@@ -121,7 +121,7 @@ def asset_cautions(assets) -> dict[tuple[str, int], list[str]]:
     trademarks = [a.pk for a in assets if a.asset_type == "trademark"]
     rows = DisputeAsset.objects.filter(
         Q(patent_id__in=patents) | Q(trademark_id__in=trademarks),
-        dispute__state__in=Dispute.OPEN,
+        Dispute.live("dispute__"),  # a case transferred unaccepted is this bureau's no longer
         dispute__kind__in=[Dispute.Kind.INFRINGEMENT, Dispute.Kind.OWNERSHIP],
     ).values_list("patent_id", "trademark_id", "dispute_id", "dispute__kind")
     out: dict[tuple[str, int], list[str]] = {}

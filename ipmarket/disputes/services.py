@@ -24,6 +24,7 @@ from ipmarket.accounts.validators import normalise_uscc, validate_uscc
 from ipmarket.assets import services as asset_services
 from ipmarket.core import uploads
 from ipmarket.core.errors import GuardFailed, InvalidTransition
+from ipmarket.core.services import refuse_if
 from ipmarket.market.models import Deal, Listing
 
 from . import notices, workflow
@@ -104,6 +105,8 @@ def _acting(dispute: Dispute, by, action: str, *, note: str = "", event_note: st
             raise InvalidTransition(action, locked.state, workflow.allowed_actions(locked))
         if by is not None and (reason := spec.refusal(by, locked)):
             raise PermissionDenied(reason)
+        if spec.check is not None:
+            refuse_if(spec.check(locked))
         if spec.note_required and not (note or "").strip():
             raise GuardFailed("note_required", _("Say why: the parties read the note."))
         before = locked.state
@@ -133,9 +136,7 @@ def _end(dispute: Dispute, by) -> None:
         asset = item.asset
         other = (
             DisputeAsset.objects.filter(
-                **{item.asset.asset_type: asset},
-                dispute__kind=K.OWNERSHIP,
-                dispute__state__in=Dispute.OPEN,
+                Dispute.live("dispute__"), **{item.asset.asset_type: asset}, dispute__kind=K.OWNERSHIP
             )
             .exclude(dispute=dispute)
             .order_by("pk")
@@ -346,8 +347,6 @@ def dispute_dismiss(*, dispute: Dispute, by: User, note: str) -> Dispute:
 @workflow.executes("consent")
 def dispute_consent(*, dispute: Dispute, by: User, note: str = "") -> Dispute:
     with _acting(dispute, by, "consent", note=note) as (locked, _extra):
-        if locked.respondent_consent == Dispute.Consent.CONSENTED:
-            raise GuardFailed("already_consented", _("You have already consented to mediation."))
         locked.mediation_step()
         locked.respondent_consent = Dispute.Consent.CONSENTED
     return locked
@@ -367,8 +366,6 @@ def dispute_decline(*, dispute: Dispute, by: User, note: str = "") -> Dispute:
 def dispute_extend(*, dispute: Dispute, by: User, note: str = "") -> Dispute:
     """Extend the mediation's time limit once."""
     with _acting(dispute, by, "extend", note=note) as (locked, _extra):
-        if locked.mediation_extended:
-            raise GuardFailed("already_extended", _("The time limit can be extended only once."))
         locked.mediation_step()
         locked.mediation_due = max(locked.mediation_due, timezone.localdate()) + timedelta(
             days=settings.DISPUTE_MEDIATION_EXTENSION_DAYS
@@ -384,8 +381,6 @@ def dispute_record_agreement(
     """The parties agreed: the mediator records it (the signed agreement uploaded first) and whether judicial
     confirmation of the agreement was sought."""
     with _acting(dispute, by, "record_agreement", note=note) as (locked, _extra):
-        if locked.respondent_consent != Dispute.Consent.CONSENTED:
-            raise GuardFailed("no_consent", _("The respondent has not consented to mediation."))
         if not locked.documents.filter(kind=Document.Kind.AGREEMENT).exists():
             raise GuardFailed("agreement_missing", _("Upload the signed mediation agreement first."))
         locked.agree()
@@ -428,14 +423,17 @@ def dispute_record_decision(
     if decided_on > timezone.localdate():
         raise ValidationError({"decided_on": [_("The decision cannot be dated in the future.")]})
     with _acting(dispute, by, "record_decision", note=note or number) as (locked, _extra):
-        if locked.decision_number:
-            raise GuardFailed("decision_recorded", _("A decision is already recorded for this case."))
         if locked.accepted_on and decided_on < locked.accepted_on:
             raise ValidationError({"decided_on": [_("The decision cannot be dated before the case was accepted.")]})
+        if Dispute.objects.filter(decision_number=number).exclude(pk=locked.pk).exists():
+            raise GuardFailed("decision_number_taken", _("Another case has this decision number."))
         locked.decide()
         locked.decision_number, locked.decided_on = number, decided_on
         locked.decision, locked.decision_public = decision or "", bool(public)
-        locked.full_clean(exclude=["state", "created_by", "claimant", "respondent", "listing", "deal"])
+        # The number's uniqueness is the database's (a concurrent case may take it until we commit).
+        locked.full_clean(
+            exclude=["state", "created_by", "claimant", "respondent", "listing", "deal"], validate_constraints=False
+        )
         try:
             with transaction.atomic():
                 locked.save()
@@ -584,12 +582,21 @@ DOCUMENT_RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 
+def _may_upload_as(user, dispute: Dispute, sides) -> bool:
+    """One of the sides; the respondent only once the bureau accepted the case (before, it does not see it)."""
+    return any(
+        workflow.SIDES[side][0](user, dispute)
+        for side in sides
+        if side != workflow.RESPONDENT or dispute.accepted_on is not None
+    )
+
+
 def document_kinds_for(user, dispute: Dispute) -> list[str]:
     """The kinds of document this person may upload to the case now."""
     return [
         kind
         for kind, (sides, states) in DOCUMENT_RULES.items()
-        if dispute.state in states and any(workflow.SIDES[side][0](user, dispute) for side in sides)
+        if dispute.state in states and _may_upload_as(user, dispute, sides)
     ]
 
 
@@ -600,7 +607,7 @@ def document_upload(*, dispute: Dispute, by: User, kind: str, upload) -> Documen
     if kind not in Document.Kind.values:
         raise ValidationError({"kind": [_("Unknown document kind.")]})
     sides, states = DOCUMENT_RULES[kind]
-    if not any(workflow.SIDES[side][0](by, locked) for side in sides):
+    if not _may_upload_as(by, locked, sides):
         raise PermissionDenied(_("You may not upload this kind of document to this case."))
     if locked.state not in states:
         raise InvalidTransition(f"upload_{kind}", locked.state, document_kinds_for(by, locked))
@@ -622,7 +629,7 @@ def document_upload(*, dispute: Dispute, by: User, kind: str, upload) -> Documen
         by=by,
         action="upload",
         before=locked.state,
-        note=f"{document.get_kind_display()}: {document.original_name}",
+        note=str(document.get_kind_display()),
     )
     return document
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation
+from ipmarket.core.errors import GuardFailed
 
 from .models import Dispute
 
@@ -77,6 +78,35 @@ def _transitions():
     return Dispute._meta.get_field("state").get_all_transitions(Dispute)
 
 
+# The rules of the case an action's state alone does not tell: checked by the service under the row lock,
+# and by `allowed_actions`, so the pages and the API offer only what would succeed.
+def consent_given(dispute: Dispute) -> GuardFailed | None:
+    if dispute.respondent_consent == Dispute.Consent.CONSENTED:
+        return GuardFailed(
+            "already_consented",
+            str(_("The respondent consented to mediation: if it fails, the mediation organisation records it.")),
+        )
+    return None
+
+
+def consent_missing(dispute: Dispute) -> GuardFailed | None:
+    if dispute.respondent_consent != Dispute.Consent.CONSENTED:
+        return GuardFailed("no_consent", str(_("The respondent has not consented to mediation.")))
+    return None
+
+
+def extended(dispute: Dispute) -> GuardFailed | None:
+    if dispute.mediation_extended:
+        return GuardFailed("already_extended", str(_("The time limit can be extended only once.")))
+    return None
+
+
+def decided(dispute: Dispute) -> GuardFailed | None:
+    if dispute.decision_number:
+        return GuardFailed("decision_recorded", str(_("The bureau has recorded its decision on this case.")))
+    return None
+
+
 @dataclass
 class Action:
     name: str
@@ -87,6 +117,7 @@ class Action:
     confirm: Promise | None = None  # the page asks first
     note_required: bool = False
     also_from: tuple[str, ...] = ()  # states it is taken in without moving
+    check: Callable[[Dispute], GuardFailed | None] | None = None  # a rule of the case that refuses it now
     service: Callable | None = field(default=None, repr=False)  # set by @executes
     sources: tuple[str, ...] = ()
 
@@ -134,6 +165,7 @@ ACTIONS_DECLARED = [
         (RESPONDENT,),
         _("Consent to mediation"),
         _("You consented to mediation."),
+        check=consent_given,
     ),
     Action(
         "decline",
@@ -142,6 +174,7 @@ ACTIONS_DECLARED = [
         _("Decline mediation"),
         _("You declined mediation; the bureau will route the case again."),
         confirm=_("Decline mediation? The bureau may take the case to administrative enforcement instead."),
+        check=consent_given,
     ),
     Action(
         "extend",
@@ -149,6 +182,7 @@ ACTIONS_DECLARED = [
         (PLATFORM, MEDIATOR),
         _("Extend the time limit"),
         _("The mediation's time limit was extended."),
+        check=extended,
     ),
     Action(
         "record_agreement",
@@ -157,6 +191,7 @@ ACTIONS_DECLARED = [
         _("Record the agreement"),
         _("The mediation agreement was recorded and the case resolved."),
         confirm=_("Record the agreement? The case will be closed as resolved."),
+        check=consent_missing,
     ),
     Action(
         "record_failure",
@@ -172,6 +207,7 @@ ACTIONS_DECLARED = [
         (PLATFORM,),
         _("Record the decision"),
         _("The decision was recorded."),
+        check=decided,
     ),
     Action(
         "close",
@@ -189,6 +225,7 @@ ACTIONS_DECLARED = [
         _("Withdraw"),
         _("The case was withdrawn."),
         confirm=_("Withdraw this case? This cannot be undone."),
+        check=decided,
     ),
     Action(
         "share",
@@ -216,11 +253,13 @@ def moves_of(action: Action) -> list[tuple[str, str]]:
 
 
 def allowed_actions(dispute: Dispute, user=None) -> list[str]:
-    """The actions that may start from the case's state and, when `user` is given, that this person may take."""
+    """The actions the case's state and rules allow now and, when `user` is given, that this person may take."""
     return [
         a.name
         for a in ACTIONS_DECLARED
-        if dispute.state in a.sources and (user is None or a.refusal(user, dispute) is None)
+        if dispute.state in a.sources
+        and (a.check is None or a.check(dispute) is None)
+        and (user is None or a.refusal(user, dispute) is None)
     ]
 
 

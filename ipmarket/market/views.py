@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation
 from ipmarket.accounts.selectors import organisations_of
+from ipmarket.assets import cautions
 from ipmarket.assets.models import PatentClassification
 from ipmarket.core.errors import REFUSALS, refusal_text
 from ipmarket.core.money import cny
@@ -170,6 +171,7 @@ def _listing_context(request, listing, inquiry_form) -> dict:
         "open_licence": listing.deal_type == Listing.DealType.OPEN_LICENSE,
         "is_open": listing.status in (Listing.Status.PUBLISHED, Listing.Status.UNDER_NEGOTIATION),
         "seller_panel": _seller_panel(request, listing),
+        "cautions": cautions.of(asset),
         "inquiry_form": None,
         "my_deals": [],
         "not_enterprise": False,

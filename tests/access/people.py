@@ -14,8 +14,9 @@ ANON = "anonymous"
 E1, E2, E3 = "enterprise1", "enterprise2", "enterprise3"
 BO, BA, BO2 = "bank_officer1", "bank_approver1", "bank_officer2"
 INS, FUND, APPR, PLAT = "insurer1", "fund1", "appraiser1", "platform1"
+MED, COURT = "mediator1", "court1"
 # Every caller of the matrix, anonymous first.
-ROLES = [ANON, E1, E2, E3, BO, BA, BO2, INS, FUND, APPR, PLAT]
+ROLES = [ANON, E1, E2, E3, BO, BA, BO2, INS, FUND, APPR, PLAT, MED, COURT]
 # username → (organisation, role): ipmarket/accounts/demo.py's PEOPLE, and enterprise3 (tests/access/test_tables.py
 # keeps the two the same).
 PEOPLE = {
@@ -29,6 +30,8 @@ PEOPLE = {
     FUND: ("fund", "officer"),
     APPR: ("appraiser", "officer"),
     PLAT: ("platform", "admin"),
+    MED: ("mediation", "member"),
+    COURT: ("court", "member"),
 }
 
 
@@ -45,6 +48,8 @@ def demo_people():
         fund=OrganisationFactory(kind="risk_fund", city="资阳", name="资阳市知识产权质押融资风险补偿资金池"),
         appraiser=OrganisationFactory(kind="appraiser", city="成都", name="天平资产评估事务所"),
         platform=OrganisationFactory(kind="platform", city="成都", name="平台运营中心"),
+        mediation=OrganisationFactory(kind="mediation", city="资阳", name="资阳市知识产权纠纷人民调解委员会"),
+        court=OrganisationFactory(kind="court", city="资阳", name="资阳市中级人民法院"),
     )
     users = {name: member_of(getattr(orgs, org), role=role, username=name) for name, (org, role) in PEOPLE.items()}
     # The names tests/financing/conftest.py's Steps use for the parties of an application.

@@ -22,7 +22,7 @@ from financing import services
 from tests.accounts.factories import OrganisationFactory, member_of
 from tests.financing.factories import admit_to_panel, today
 
-from .people import ANON, APPR, BA, BO, BO2, E1, E2, E3, FUND, INS, PLAT, ROLES, request_as
+from .people import ANON, APPR, BA, BO, BO2, COURT, E1, E2, E3, FUND, INS, MED, PLAT, ROLES, request_as
 
 pytestmark = pytest.mark.django_db
 URL = "/api/v1/financing/valuations/"
@@ -59,9 +59,10 @@ def expected_create(role: str, body: str) -> tuple[int, str | None]:
 
 def test_the_tables_name_every_caller_of_the_brief():
     """anonymous, the borrower, another enterprise (listed and unlisted), the application's bank (officer and
-    approver), another bank, the insurer, the fund, the report's appraiser, another appraiser, the platform."""
-    assert set(CALLERS) == {ANON, E1, E2, E3, BO, BA, BO2, INS, FUND, APPR, APPR2, PLAT}
-    assert all(SEE[w] <= set(CALLERS) - {ANON, E2, E3, BO2, APPR2} for w in SEE)
+    approver), another bank, the insurer, the fund, the report's appraiser, another appraiser, the platform, a
+    mediation organisation and a court."""
+    assert set(CALLERS) == {ANON, E1, E2, E3, BO, BA, BO2, INS, FUND, APPR, APPR2, PLAT, MED, COURT}
+    assert all(SEE[w] <= set(CALLERS) - {ANON, E2, E3, BO2, APPR2, MED, COURT} for w in SEE)
 
 
 def _build(name: str) -> SimpleNamespace:

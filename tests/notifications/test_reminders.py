@@ -176,6 +176,7 @@ def test_the_beat_schedule_runs_every_reminder_daily_and_the_catch_up_hourly(set
             "remind_demands_expiring",
             "remind_licence_filing",
             "remind_valuations_expiring",
+            "remind_mediation_overdue",
             "alert_collateral_at_risk",
             "catch_up",
         ]

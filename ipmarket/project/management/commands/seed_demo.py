@@ -17,6 +17,7 @@ from ipmarket.accounts import demo as accounts_demo
 from ipmarket.accounts.models import Membership, Organisation, User
 from ipmarket.assets import demo as assets_demo
 from ipmarket.assets.models import Patent, Trademark
+from ipmarket.disputes import demo as disputes_demo
 from ipmarket.market import demo as market_demo
 from ipmarket.market.models import Deal, Listing
 from ipmarket.payments.demo import seed_payout_accounts
@@ -60,6 +61,7 @@ class Command(BaseCommand):
             self.step("applications", financing_demo.seed_applications, programme, orgs, people)
             self.step("registry", registry_demo.seed_registry, programme, orgs, people)
             self.step("subsidies", subsidies_demo.seed_subsidies, programme, people)
+            self.step("disputes", disputes_demo.seed_disputes, orgs, people)
         self.step("pages", cms_demo.seed_pages)
         self.step("targets", seed_targets)
         self.step("statistics", statistics_refresh)
