@@ -23,7 +23,7 @@ from .models import Dispute, DisputeAsset, Document, Share
 def _disputes():
     return Dispute.objects.select_related(
         "claimant", "respondent", "mediator", "referred_to", "bureau", "listing", "deal"
-    ).prefetch_related("assets__patent", "assets__trademark")
+    ).prefetch_related("assets__patent", "assets__trademark", "shares")  # shares: workflow.partner_ids
 
 
 def visibility(user) -> Q | None:

@@ -56,9 +56,10 @@ def is_platform(user, dispute: Dispute | None = None) -> bool:
 
 
 def partner_ids(user, dispute: Dispute) -> set[int]:
-    """The caller's organisations the case is shared with."""
+    """The caller's organisations the case is shared with (from the shares prefetched with a list of cases,
+    `selectors._disputes`, else one query)."""
     mine = policies.organisation_ids(user)
-    return {pk for pk in dispute.shares.values_list("partner_id", flat=True) if pk in mine}
+    return {share.partner_id for share in dispute.shares.all() if share.partner_id in mine}
 
 
 def is_partner(user, dispute: Dispute) -> bool:

@@ -1,5 +1,6 @@
 """No serious or critical accessibility violations (axe-core, WCAG 2.0/2.1 A and AA rules) on the home, firms,
-market, IP and financing pages, in Chinese and in English, for a visitor, an enterprise and a bank.
+market, IP, financing and IP-protection pages, in Chinese and in English, for a visitor, an enterprise, a bank and
+the platform.
 
 axe-core comes from the pinned `axe-playwright-python` package (it bundles axe.min.js), so nothing is fetched
 at run time. Run alone: `pytest tests/e2e/test_accessibility.py` (docs/quality.md).
@@ -8,7 +9,9 @@ at run time. Run alone: `pytest tests/e2e/test_accessibility.py` (docs/quality.m
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.demo_pages import Visitor, demo_pages, drop_indexes, seed_site
+from ipmarket.disputes.demo import CASES
+from ipmarket.disputes.models import Dispute
+from tests.e2e.demo_pages import DemoPage, Visitor, demo_pages, drop_indexes, seed_site
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -22,6 +25,19 @@ def site(live_server):
     seed_site()
     yield live_server.url
     drop_indexes()
+
+
+def dispute_pages() -> list[DemoPage]:
+    """The IP-protection pages: the public decisions, and platform1's list of cases and two demo cases (one
+    waiting for the bureau with its action forms, one referred to the court with sessions and shares)."""
+    filed = Dispute.objects.get(facts=CASES["filed"][1])
+    referred = Dispute.objects.get(facts=CASES["referred"][1])
+    return [
+        DemoPage("decisions", "/disputes/decisions/"),
+        DemoPage("disputes-platform", "/disputes/", "platform1"),
+        DemoPage("dispute-filed", f"/disputes/{filed.pk}/", "platform1"),
+        DemoPage("dispute-referred", f"/disputes/{referred.pk}/", "platform1"),
+    ]
 
 
 def serious_violations(page) -> tuple[list[str], int]:
@@ -77,7 +93,7 @@ def interaction_states(visitor, language) -> dict[str, list[str]]:
 
 
 def test_no_serious_or_critical_violations_in_chinese_and_english(browser, site):
-    pages = demo_pages()
+    pages = demo_pages() + dispute_pages()
     found = {}
     for language, wanted in (("zh-hans", None), ("en", ENGLISH)):
         visitor = Visitor(browser, site, language=language)
