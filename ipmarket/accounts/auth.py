@@ -50,6 +50,17 @@ def locked_out_detail() -> str:
     return _("Too many failed sign-ins. Please try again later.")
 
 
+def client_ip(request) -> str:
+    """The client's address for the sign-in throttle: REMOTE_ADDR, or behind a reverse proxy the header
+    `CLIENT_IP_HEADER` names (the proxy sets it, overwriting whatever the client sent)."""
+    header = settings.CLIENT_IP_HEADER
+    if header:
+        value = request.META.get("HTTP_" + header.upper().replace("-", "_"), "").strip()
+        if value:
+            return value[:45]  # an IPv6 address at most
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def lockout_response(request, original_response=None, credentials=None):
     """AXES_LOCKOUT_CALLABLE: the answer to a locked-out sign-in on a page (or JSON under /api/)."""
     seconds = retry_after_seconds(request)

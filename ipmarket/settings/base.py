@@ -149,7 +149,9 @@ INSTALLED_APPS = LOCAL_APPS + THIRD_PARTY_APPS + DJANGO_APPS
 # ------------------------------------------------------------------------------
 # django-axes counts failed sign-ins (page, Wagtail admin, API token) per username and client address; after
 # AXES_FAILURE_LIMIT of them that username is refused from that address (429 with Retry-After) until
-# AXES_COOLOFF_MINUTES pass without a new attempt. The address is REMOTE_ADDR (behind a proxy: the proxy's).
+# AXES_COOLOFF_MINUTES pass without a new attempt. The address is REMOTE_ADDR, or behind a reverse proxy the
+# header CLIENT_IP_HEADER names, which the proxy sets and overwrites (deploy/nginx: X-Real-IP); without it
+# every client would share the proxy's address and one could lock a username out for all.
 # See ipmarket/accounts/auth.py.
 AUTHENTICATION_BACKENDS = [
     "ipmarket.accounts.auth.SignInThrottleBackend",  # axes, first
@@ -165,6 +167,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "ipmarket.accounts.auth.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ADMIN = False  # no django.contrib.admin here
+CLIENT_IP_HEADER = env.str("CLIENT_IP_HEADER", default="")
+AXES_CLIENT_IP_CALLABLE = "ipmarket.accounts.auth.client_ip"
 # API tokens (ApiTokenAuthentication) are bound to the password: revoked when it changes or the person or a
 # membership is deactivated; API_TOKEN_LIFETIME_HOURS > 0 also expires tokens that old (0: no expiry).
 API_TOKEN_LIFETIME_HOURS = env.int("API_TOKEN_LIFETIME_HOURS", default=0)
@@ -181,6 +185,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # MIDDLEWARE
 # ------------------------------------------------------------------------------
 MIDDLEWARE = [
+    "ipmarket.core.logs.RequestIdMiddleware",  # first: the request id of every line of the request
     "django.middleware.security.SecurityMiddleware",
     "ipmarket.middleware.ContentSecurityPolicyMiddleware",  # django-csp, with the few per-path additions
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -306,16 +311,33 @@ DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # LOGGING
 # ------------------------------------------------------------------------------
+# One console handler (ipmarket/core/logs.py): LOG_FORMAT `json` (one JSON object a line; the production
+# default) or `plain` (a text line); every line carries the request id (`-` outside a request or task) and
+# passes the redaction of passwords, tokens and ID numbers.
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'plain'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "request_id": {"()": "ipmarket.core.logs.RequestIdFilter"},
+        "redact": {"()": "ipmarket.core.logs.RedactFilter"},
+    },
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "ipmarket.core.logs.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id", "redact"]}
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "elasticsearch": {"level": "ERROR"},  # a 404 on a missing alias is expected, not a warning
         "elastic_transport": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # runserver's request lines through the same handler (Django gives them a handler of their own).
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
     },
 }
 
@@ -343,6 +365,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = 600
 CELERY_TASK_TIME_LIMIT = 660
 CELERY_TASK_IGNORE_RESULT = True
+# The worker logs through LOGGING (JSON or plain, request id, redaction) instead of Celery's own handler.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     # Search: changes left pending while Elasticsearch or the broker was down; nightly drift repair.

@@ -31,3 +31,11 @@ CSRF_COOKIE_SECURE = True
 # Only what collectstatic gathered, compressed and with hashed names.
 WHITENOISE_USE_FINDERS = False
 STORAGES["staticfiles"] = {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}  # noqa: F405
+
+# LOGGING
+# ------------------------------------------------------------------------------
+# One JSON object a line unless LOG_FORMAT=plain (ipmarket/core/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'plain'.")
+LOGGING["handlers"]["console"]["formatter"] = LOG_FORMAT  # noqa: F405

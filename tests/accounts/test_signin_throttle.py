@@ -114,3 +114,17 @@ def test_limit_follows_the_setting(api, alice, settings):
     settings.AXES_FAILURE_LIMIT = 2
     assert_wrong_password(api_attempt(api, "wrong"))
     assert api_attempt(api, "wrong").status_code == 429
+
+
+def test_behind_a_proxy_the_address_is_the_header_the_proxy_sets(api, alice, settings):
+    """Behind nginx every request comes from 127.0.0.1: with CLIENT_IP_HEADER the throttle counts per real
+    client, so an attacker cannot lock a person out for everyone."""
+    settings.CLIENT_IP_HEADER = "X-Real-IP"
+    for _ in range(5):
+        api_attempt(api, "wrong", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")
+    assert api_attempt(api, PASSWORD, REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9").status_code == 429
+    assert api_attempt(api, PASSWORD, REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="198.51.100.7").status_code == 200
+    settings.CLIENT_IP_HEADER = ""  # without the setting the proxy's address is all there is
+    for _ in range(5):
+        api_attempt(api, "wrong", username="alice", REMOTE_ADDR="127.0.0.2", HTTP_X_REAL_IP="198.51.100.8")
+    assert api_attempt(api, PASSWORD, REMOTE_ADDR="127.0.0.2", HTTP_X_REAL_IP="198.51.100.99").status_code == 429
