@@ -111,6 +111,14 @@ class DisputeSerializer(serializers.ModelSerializer):
     )
     assets = DisputeAssetsField(required=False, help_text=_("The claimant's own patents or trademarks."))
     state = serializers.CharField(read_only=True)
+    # "" until the bureau routes the case (declared here: a read-only ModelSerializer field loses allow_blank,
+    # and the schema would then leave "" out of the enum).
+    route = serializers.ChoiceField(
+        choices=Dispute.Route.choices,
+        allow_blank=True,
+        read_only=True,
+        label=Dispute._meta.get_field("route").verbose_name,
+    )
     mediator = serializers.IntegerField(source="mediator_id", read_only=True, allow_null=True)
     referred_to = serializers.IntegerField(source="referred_to_id", read_only=True, allow_null=True)
     bureau = serializers.IntegerField(source="bureau_id", read_only=True, allow_null=True)
@@ -151,7 +159,6 @@ class DisputeSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = [
-            "route",
             "accepted_on",
             "mediation_due",
             "mediation_extended",

@@ -129,9 +129,11 @@ def _stored_as_nullable(field) -> bool:
     if model is None or not source or source == "*" or "." in source:
         return False
     try:
-        return model._meta.get_field(source).null
+        column = model._meta.get_field(source)
     except FieldDoesNotExist:
         return False
+    # A reverse or many-to-many relation (a case's `assets`) is a list, never NULL, whatever its column says.
+    return column.concrete and not column.many_to_many and column.null
 
 
 class AutoSchema(openapi.AutoSchema):
