@@ -4,6 +4,7 @@ or None, so the API answers 400 with the code and pages grey out a button with t
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ipmarket.accounts import policies
@@ -54,8 +55,9 @@ def territories_overlap(a: str, b: str) -> bool:
 
 
 def _licence_ended(deal: Deal, today: date) -> bool:
+    """A recorded licence's term, counted from the local day of its recordal (today is a local date too)."""
     term = deal.listing.term_months
-    return term is not None and deal.recorded_at.date() + relativedelta(months=term) <= today
+    return term is not None and timezone.localdate(deal.recorded_at) + relativedelta(months=term) <= today
 
 
 def rights_held(asset, today: date, *, deal: Deal | None = None) -> list[Deal]:
