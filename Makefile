@@ -4,7 +4,7 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 
-.PHONY: run test unit lint install services services-stop bench mutation
+.PHONY: run test unit lint install services services-stop bench loadtest mutation
 
 run: install
 	@scripts/run.sh
@@ -43,6 +43,11 @@ services-stop:
 
 bench: install
 	@DJANGO_SETTINGS_MODULE=ipmarket.settings.test scripts/with-services.sh $(PY) bench/run.py
+
+# The production configuration (gunicorn, PostgreSQL, Redis, Elasticsearch, a Celery worker and beat) under a
+# stepped Locust load on loopback, against make run's configuration (loadtest/run.py); prints BENCH lines.
+loadtest: install
+	@scripts/with-services.sh $(PY) loadtest/run.py
 
 # Mutation testing of the pure domain modules ([tool.mutmut] in pyproject.toml, docs/quality.md): no
 # service needed; fails when more than 5 % of the mutants survive. Not part of `make test`.
