@@ -2,10 +2,8 @@ import logging
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
-from django.http import HttpResponse, JsonResponse
-from django.template import loader
 
-from ipmarket.core.busy import RETRY_AFTER_SECONDS, busy_detail, database_is_busy
+from ipmarket.core.busy import database_trouble, trouble_response
 
 logger = logging.getLogger(__name__)
 
@@ -27,13 +25,15 @@ class ChineseFirstMiddleware:
         return self.get_response(request)
 
 
-# --- a busy database answers 503 ------------------------------------------------------------------------
+# --- a busy or unreachable database answers 503 ------------------------------------------------------------
 
 
 class DatabaseBusyMiddleware:
-    """A lock or statement timeout in a view is a 503 with Retry-After (JSON under /api/), never a 500.
+    """A database that cannot answer now, busy (a lock or statement timeout) or unavailable (down,
+    restarting, the connection lost), is a 503 with Retry-After (JSON under /api/), never a 500.
 
-    The API's exception handler answers the same for DRF views; this covers pages and other views.
+    This covers the views; the API's exception handler answers the same for DRF views, and
+    ipmarket.views.server_error for errors raised in a middleware (the session, the signed-in person).
     """
 
     def __init__(self, get_response):
@@ -43,16 +43,11 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not database_is_busy(exception):
+        trouble = database_trouble(exception)
+        if trouble is None:
             return None
-        logger.warning("Database busy on %s %s: %s", request.method, request.path, exception)
-        if request.path.startswith("/api/"):
-            response = JsonResponse({"detail": busy_detail(), "code": "busy"}, status=503)
-        else:
-            # Rendered without the request: context processors would query the busy database.
-            response = HttpResponse(loader.get_template("503.html").render({}), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        logger.warning("Database %s on %s %s: %s", trouble, request.method, request.path, exception)
+        return trouble_response(trouble, json=request.path.startswith("/api/"))
 
 
 # --- Content-Security-Policy ---------------------------------------------------------------------------------

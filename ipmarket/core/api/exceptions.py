@@ -3,7 +3,8 @@
 400 `{"field": ["message"]}` or `{"detail", "code"}`; 401/403/404 `{"detail", "code"}`;
 409 `{"detail", "code": "invalid_transition", "allowed": [...]}`; 502 when the payment
 provider fails (nothing was changed); 503 `{"detail", "code": "busy"}` with Retry-After when the database
-was too busy (a lock or statement timeout).
+was too busy (a lock or statement timeout), `"code": "unavailable"` when it could not be reached (down,
+restarting, the connection lost).
 """
 
 from django.conf import settings
@@ -17,7 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from ipmarket.core.api.parsers import too_deep_message
-from ipmarket.core.busy import RETRY_AFTER_SECONDS, busy_detail, database_is_busy
+from ipmarket.core.busy import RETRY_AFTER_SECONDS, database_trouble, trouble_detail
 from ipmarket.core.errors import Conflict, GuardFailed, InvalidTransition, PaymentUnavailable, RoleRefused
 
 
@@ -49,9 +50,9 @@ def exception_handler(exc, context):
         return Response({"detail": exc.reason, "code": "payment_provider_error"}, status=status.HTTP_502_BAD_GATEWAY)
     if isinstance(exc, DjangoValidationError):
         return _django_validation_error(exc)
-    if database_is_busy(exc):
+    if trouble := database_trouble(exc):
         return Response(
-            {"detail": busy_detail(), "code": "busy"},
+            {"detail": trouble_detail(trouble), "code": trouble},
             status=status.HTTP_503_SERVICE_UNAVAILABLE,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )

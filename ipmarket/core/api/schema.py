@@ -83,7 +83,7 @@ DESCRIPTIONS = {
     "404": _("There is no such object, or the caller may not see it (also a page past the last one)."),
     "409": _("The object's state does not allow this now."),
     "429": _("Too many requests (e.g. failed sign-ins): try again after `Retry-After` seconds."),
-    "503": _("The database is busy: try again after `Retry-After` seconds."),
+    "503": _("The database is busy (`busy`) or unreachable (`unavailable`): try again after `Retry-After` seconds."),
 }
 
 
