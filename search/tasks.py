@@ -21,11 +21,12 @@ def index_document(index: str, doc_id: str) -> None:
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660, ignore_result=True)
-def replay_pending() -> None:
-    """Beat: changes left pending while Elasticsearch or the broker was down."""
+def replay_pending(older_than_seconds: int = 30) -> None:
+    """Beat: changes left pending while Elasticsearch or the broker was down (those older than
+    `older_than_seconds`: a younger one has its own task in flight)."""
     from .sync import replay_pending as replay
 
-    replay()
+    replay(older_than_seconds=older_than_seconds)
 
 
 @shared_task(acks_late=True, soft_time_limit=1800, time_limit=1900, ignore_result=True)

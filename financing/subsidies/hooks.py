@@ -5,7 +5,6 @@ changes of state, and most repayments change none, hence the event rows rather t
 daily sweep (tasks.py) makes up for a computation that failed or was lost."""
 
 import logging
-from functools import partial
 
 from django.db import transaction
 from django.db.models.signals import post_save
@@ -25,7 +24,9 @@ def _compute(application_id: int) -> None:
 
 def event_saved(sender, instance, created, raw=False, **kwargs) -> None:
     if created and not raw and instance.action in EARNING_ACTIONS:
-        transaction.on_commit(partial(_compute, instance.application_id), robust=True)
+        application_id = instance.application_id
+        # A lambda, not a partial: Django's log of a failed robust hook reads the callable's __qualname__.
+        transaction.on_commit(lambda: _compute(application_id), robust=True)
 
 
 def connect() -> None:

@@ -31,7 +31,6 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,6 +43,7 @@ from django.utils.translation import gettext_lazy
 from ipmarket.accounts import policies
 from ipmarket.accounts.models import Organisation
 from ipmarket.accounts.validators import normalise_uscc, validate_uscc
+from ipmarket.core import pagecache
 
 from . import identifiers
 from .models import Patent, PatentClassification, PatentImport
@@ -327,10 +327,21 @@ def patent_import_create(*, by, file_name: str, content: bytes, owner: Organisat
         language=language or translation.get_language() or "",
         total_rows=len(rows),
     )
+    transaction.on_commit(lambda: _enqueue(patent_import.pk))
+    return patent_import
+
+
+def _enqueue(import_id: int) -> None:
+    """After the upload's commit: the worker runs the import. With the broker down the upload still succeeds;
+    `resume_stalled_patent_imports` enqueues the import again once the broker is back."""
     from .tasks import run_patent_import
 
-    transaction.on_commit(partial(run_patent_import.delay, patent_import.pk))
-    return patent_import
+    try:
+        run_patent_import.delay(import_id)
+    except Exception:  # kombu's OperationalError after its publish retries
+        logger.warning(
+            "assets: could not enqueue patent import %s; the stalled-import sweep will", import_id, exc_info=True
+        )
 
 
 def patent_imports_stalled(*, now=None) -> list[int]:
@@ -495,6 +506,8 @@ def _commit_chunk(import_id: int, start: int, chunk: list, errors: list) -> list
             else:
                 to_create.append((patent, codes))
         Patent.objects.bulk_create([patent for patent, _codes in to_create])
+        if to_create:  # bulk inserts send no signal: the cached pages showing patents (ipmarket/core/pagecache.py)
+            pagecache.invalidate("assets")
         PatentClassification.objects.bulk_create(
             [
                 PatentClassification(patent_id=patent.pk, code=code, position=i)

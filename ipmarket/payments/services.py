@@ -47,10 +47,14 @@ def payout_account_set(*, organisation: Organisation, stripe_account_id: str, by
 def _enqueue(event_id: int) -> None:
     from .tasks import process_stripe_event
 
-    # A short publish retry: if the broker is down, the replay picks the event up later.
-    process_stripe_event.apply_async(
-        args=[event_id], retry=True, retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
-    )
+    # A short publish retry: if the broker is down, the replay picks the event up later. Logged, never raised:
+    # the event is stored, and the webhook must still answer 200.
+    try:
+        process_stripe_event.apply_async(
+            args=[event_id], retry=True, retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+        )
+    except Exception:  # the broker is down (kombu's OperationalError after the publish retries)
+        logger.warning("payments: could not enqueue Stripe event %s; the replay will", event_id, exc_info=True)
 
 
 @transaction.atomic
