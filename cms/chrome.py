@@ -12,6 +12,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import translation
 
+from ipmarket.core import pagecache
+
 CACHE_KEY = "cms:chrome:v1:{language}"
 
 
@@ -82,9 +84,13 @@ def refresh() -> None:
 
 
 def for_language(language: str) -> dict:
-    """The chrome, built and cached on a miss (CMS pages only: they query the database anyway)."""
+    """The chrome, built and cached on a miss (CMS pages only: they query the database anyway).
+
+    A page cached while the chrome was missing shows the fixed links only: a miss drops the cached pages
+    (ipmarket/core/pagecache.py), which happens once after the cache was emptied."""
     chrome = cached(language)
     if chrome is None:
         chrome = build(language)
         cache.set(_key(language), chrome, timeout=None)
+        pagecache.invalidate(pagecache.SITE)
     return chrome

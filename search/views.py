@@ -27,6 +27,7 @@ from ipmarket.assets import identifiers
 from ipmarket.assets import selectors as asset_selectors
 from ipmarket.assets.models import IPC_SECTIONS, Patent, Trademark
 from ipmarket.core.money import cny
+from ipmarket.core.pagecache import cached_public_page
 from ipmarket.market.models import Listing
 from ipmarket.market.selectors import listings_visible_to
 
@@ -245,6 +246,7 @@ def firm_list(request):
 # --- /firms/<id>/ --------------------------------------------------------------------------------
 
 
+@cached_public_page("firm", shows=("organisations", "assets", "listings"))  # the page cache (ipmarket/core)
 def firm_detail(request, pk):
     firm = get_object_or_404(organisations_visible_to(request.user), pk=pk)
     held_patents = asset_selectors.owned_by(asset_selectors.patents_visible_to(request.user), [firm.pk])

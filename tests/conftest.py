@@ -65,3 +65,12 @@ def celery_worker_thread(transactional_db):
     app.control.purge()  # messages left by earlier tests name rows that no longer exist
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30) as worker:
         yield worker
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cached_by_an_earlier_test():
+    """A test's rows are rolled back, the pages it cached are not (ipmarket/core/pagecache.py): each test
+    starts with none."""
+    from ipmarket.core import pagecache
+
+    pagecache.invalidate_all()

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from django.db import connection
-from django.test import Client
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
@@ -126,7 +126,8 @@ class Baselines:
         assert (rows is None) == (grow is None), "give both rows= and grow=, or neither"
 
         def measured(key):
-            with CaptureQueriesContext(connection) as ctx:
+            # What rendering costs: the page cache is off (a hit costs no query: tests/test_page_cache.py).
+            with override_settings(PAGE_CACHE_SECONDS=0), CaptureQueriesContext(connection) as ctx:
                 response = requests[key]()
             assert response.status_code == status, (
                 f"{key}: status {response.status_code}, expected {status}: {response.content[:1000]!r}"

@@ -8,3 +8,11 @@ class StatisticsConfig(AppConfig):
     name = "cms.statistics"
     label = "cms_statistics"
     verbose_name = _("Statistics")
+
+    def ready(self):
+        from ipmarket.core import pagecache
+
+        from .models import StatisticsSnapshot
+
+        # /statistics/ and the home page's figures, cached: stale when the refresh job writes a snapshot.
+        pagecache.watch("statistics", StatisticsSnapshot)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from ipmarket.core.money import cny
+from ipmarket.core.pagecache import cached_public_page
 
 from . import selectors
 from .tables import BUILDERS, build_tables
@@ -16,6 +17,7 @@ from .targets import history_charts, progress_rows
 
 
 @require_safe
+@cached_public_page("statistics", shows=("statistics",))  # the snapshot the refresh job writes
 def statistics_page(request):
     snapshot = selectors.latest_snapshot()
     # The history is a second query, made only when there is a snapshot to show.

@@ -8,4 +8,13 @@ class AssetsConfig(AppConfig):
     verbose_name = _("Patents and trademarks")
 
     def ready(self):
+        from ipmarket.core import pagecache
+
         from . import notices  # noqa: F401  (registers the register's reminders)
+        from .models import Patent, PatentClassification, Trademark
+
+        # Cached public pages showing patents or trademarks (listings, a firm's holdings); the bulk import
+        # invalidates the topic itself (imports.py).
+        pagecache.watch(
+            "assets", Patent, Trademark, PatentClassification, Patent.co_owners.through, Trademark.co_owners.through
+        )

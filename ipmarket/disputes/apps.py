@@ -10,8 +10,12 @@ class DisputesConfig(AppConfig):
 
     def ready(self):
         from ipmarket.assets import cautions
+        from ipmarket.core import pagecache
 
         from . import notices  # noqa: F401  (registers the renderers and producers)
+        from .models import Dispute, DisputeAsset
         from .selectors import asset_cautions
 
         cautions.register(asset_cautions)
+        # The cautions the cached listing pages show (accepted infringement or ownership cases).
+        pagecache.watch("disputes", Dispute, DisputeAsset)

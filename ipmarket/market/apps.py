@@ -9,11 +9,14 @@ class MarketConfig(AppConfig):
 
     def ready(self):
         from ipmarket.assets import commitments, pages
+        from ipmarket.core import pagecache
 
         from .commitments import asset_commitments
+        from .models import Listing
         from .selectors import asset_page_listings
 
         commitments.register(asset_commitments)
         pages.register(asset_page_listings)
+        pagecache.watch("listings", Listing)  # cached public pages showing listings
 
         from . import notices, services  # noqa: F401  (register the notices and the workflow's services)

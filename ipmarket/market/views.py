@@ -25,6 +25,7 @@ from ipmarket.assets import cautions
 from ipmarket.assets.models import PatentClassification
 from ipmarket.core.errors import REFUSALS, refusal_text
 from ipmarket.core.money import cny
+from ipmarket.core.pagecache import cached_public_page
 
 from . import filing, guards, selectors, services, workflow
 from .forms import AcceptForm, InquiryForm, ListingFilterForm, MessageForm, RecordalForm
@@ -32,6 +33,9 @@ from .models import Deal, Listing
 from .payments import PaymentHandle
 
 PAGE_SIZE = 20
+# What the listing pages show, for the page cache (ipmarket/core/pagecache.py): the listing, its patent or
+# trademark, the seller, and the cautions of accepted disputes on the asset.
+SHOWS = ("listings", "assets", "organisations", "disputes")
 State = Deal.State
 
 DEAL_TYPE_HELP = {
@@ -67,6 +71,7 @@ def _error_text(exc) -> str:
 # --- listings ----------------------------------------------------------------------
 
 
+@cached_public_page("market-list", shows=SHOWS, query=(*ListingFilterForm.base_fields, "page"))
 def listing_list(request):
     form = ListingFilterForm(request.GET)
     values = form.values()
@@ -122,6 +127,7 @@ def _seller_panel(request, listing) -> dict | None:
     return panel
 
 
+@cached_public_page("market-listing", shows=SHOWS)
 def listing_detail(request, pk):
     listing = get_object_or_404(selectors.listings_visible_to(request.user), pk=pk)
     inquiry_form = None

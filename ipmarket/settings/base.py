@@ -76,11 +76,26 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# A kept connection (CONN_MAX_AGE) is checked before a request reuses it: after a database restart the first
+# request opens a new one instead of failing on the dead one (tests/drills/test_postgres_restart.py).
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # CACHES
 # ------------------------------------------------------------------------------
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+# On Redis, Django's RedisCache made forgiving (ipmarket/core/cache.py): Redis away is a miss, not a 500.
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "ipmarket.core.cache.RedisCache"
+# The page cache (ipmarket/core/pagecache.py, docs/operations.md "Page cache"): the same store (Redis in
+# production, its keys prefixed `pagecache:`); in a process's own memory a store of its own, so that pages
+# never push the CMS chrome out.
+CACHES["pages"] = dict(CACHES["default"])
+if CACHES["pages"]["BACKEND"] == "django.core.cache.backends.locmem.LocMemCache":
+    CACHES["pages"].update(LOCATION="pages", OPTIONS={"MAX_ENTRIES": 2000})
+# Seconds an anonymous visitor's copy of a public page (home, statistics, listings, a firm) is kept, per
+# language; invalidated sooner when what it shows changes. 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=300)
 
 # URLS
 # ------------------------------------------------------------------------------

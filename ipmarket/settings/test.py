@@ -15,6 +15,14 @@ os.environ.setdefault("DEBUG", "false")
 from .base import *  # noqa: E402,F403
 from .base import env  # noqa: E402
 
+# CACHES
+# ------------------------------------------------------------------------------
+# base.py's: each process's own memory unless CACHE_URL says otherwise, the page cache on
+# (PAGE_CACHE_SECONDS), so that every page test goes through it. Not Redis for the whole suite: `make unit`
+# runs with no service at all, REDIS_URL is the Celery broker's database under `pt`, and tests that empty the
+# cache (tests/cms/conftest.py) would flush it. tests/test_page_cache.py runs the page cache on Redis (its
+# keys under a prefix of their own); tests/conftest.py drops every cached page before each test.
+
 # PASSWORDS
 # ------------------------------------------------------------------------------
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast
