@@ -40,7 +40,20 @@ def setup_django(database_suffix: str = "bench", *, keep: bool = False) -> None:
     call_command("migrate", verbosity=0)
 
 
-def report(name: str, ours: float, baseline: float, unit: str, higher_is_better: bool = True) -> None:
-    """One `BENCH` line; ratio > 1 means ours is better."""
+def report(
+    name: str,
+    ours: float,
+    baseline: float,
+    unit: str,
+    higher_is_better: bool = True,
+    *,
+    runs: list[float] | None = None,
+) -> None:
+    """One `BENCH` line; ratio > 1 means ours is better. With `runs` (the figures of repeated measurements,
+    `ours` usually their median) the line ends with `runs=a,b,c spread=<max − min>`, after the five fields
+    every line has."""
     ratio = ours / baseline if higher_is_better else baseline / ours
-    print(f"BENCH name={name} ours={ours:.4g} baseline={baseline:.4g} unit={unit} ratio={ratio:.2f}", flush=True)
+    line = f"BENCH name={name} ours={ours:.4g} baseline={baseline:.4g} unit={unit} ratio={ratio:.2f}"
+    if runs:
+        line += f" runs={','.join(f'{r:.4g}' for r in runs)} spread={max(runs) - min(runs):.4g}"
+    print(line, flush=True)

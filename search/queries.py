@@ -1,6 +1,7 @@
 """Every search query of the project: the Elasticsearch ones, and the database fallback that answers
 the same questions in the same shape when Elasticsearch is unreachable (`"backend": "database"`)."""
 
+import hashlib
 import logging
 import math
 from collections import Counter
@@ -101,6 +102,10 @@ def _with_fallback(es_search, db_search, query):
 
 
 FIRM_FACETS = {"kind": "kind", "city": "city", "service": "services"}
+# What a firm in the results carries (`search.results.Firm`): the only `_source` fields fetched.
+FIRM_SOURCE = ["name", "name_en", "kind", "city", "location", "services"]
+FIRM_HIGHLIGHT = ("name", "description", "service_names")
+FIRM_TEXT = ["name^4", "name.std^2", "name_en^3", "service_names^1.5", "description", "address"]
 
 
 def _firm_facet_filters(query: FirmQuery) -> dict:
@@ -108,37 +113,52 @@ def _firm_facet_filters(query: FirmQuery) -> dict:
     return {name: EQ("term", **{FIRM_FACETS[name]: value}) for name, value in values.items() if value}
 
 
-def firms_es(query: FirmQuery) -> dict:
-    search = Search(using=get_client(), index=alias("organisations")).extra(track_total_hits=True)
+def _preference(prefix: str, query) -> str:
+    """The same string for the same question: it goes to the same shard copies, whose request cache has
+    the answer (a custom preference; never one starting with `_`, which Elasticsearch reserves)."""
+    return f"{prefix}-{hashlib.blake2b(repr(query).encode(), digest_size=8).hexdigest()}"
+
+
+def firm_search(query: FirmQuery) -> Search:
+    """The one Elasticsearch request that answers a page of firms: hits, exact count and facets.
+
+    Kept lean: every filter is in filter context (no scoring, cacheable by the node's query cache); the text
+    query, the only one that ranks, is there only when there is text; `_source` holds just the fields of a
+    result; facets are plain `terms` aggregations, wrapped in a `filter` aggregation only when another facet
+    is active; highlights only with text; and the whole answer is eligible for the shard request cache, with
+    a preference that sends the same question to the same shard copies."""
     filters = [EQ("term", is_active=True)]
     if query.near and query.radius_km:
         lat, lon = query.near
         filters.append(EQ("geo_distance", distance=f"{query.radius_km}km", location={"lat": lat, "lon": lon}))
-    must = []
     if query.q:
-        must.append(
-            EQ(
-                "multi_match",
-                query=query.q,
-                fields=["name^4", "name.std^2", "name_en^3", "service_names^1.5", "description", "address"],
-                minimum_should_match="75%",  # most of the query's bigrams, not any one of them
-            )
-        )
-    search = search.query(
-        EQ(
+        main = EQ(
             "bool",
-            must=must or [EQ("match_all")],
+            must=[
+                EQ(
+                    "multi_match",
+                    query=query.q,
+                    fields=FIRM_TEXT,
+                    minimum_should_match="75%",  # most of the query's bigrams, not any one of them
+                )
+            ],
             filter=filters,
-            should=([EQ("match_phrase", name={"query": query.q, "boost": 3})] if query.q else []),
+            should=[EQ("match_phrase", name={"query": query.q, "boost": 3})],
         )
-    )
+    else:
+        main = EQ("bool", filter=filters)  # nothing to rank: constant score
+    # Every match is visited by the aggregations anyway, so the exact total costs nothing more.
+    search = Search(index=alias("organisations")).query(main).source(FIRM_SOURCE).extra(track_total_hits=True)
     facet_filters = _firm_facet_filters(query)
-    if facet_filters:
+    if facet_filters:  # narrows the hits, not the facets
         search = search.post_filter(EQ("bool", filter=list(facet_filters.values())))
     for name, es_field in FIRM_FACETS.items():
         others = [f for other, f in facet_filters.items() if other != name]
-        bucket = search.aggs.bucket(name, "filter", filter=EQ("bool", filter=others) if others else EQ("match_all"))
-        bucket.bucket("values", "terms", field=es_field, size=FACET_SIZE)
+        if others:  # "how many if I chose this": the other active facets narrow this one's counts
+            bucket = search.aggs.bucket(name, "filter", filter=EQ("bool", filter=others))
+            bucket.bucket("values", "terms", field=es_field, size=FACET_SIZE)
+        else:
+            search.aggs.bucket(name, "terms", field=es_field, size=FACET_SIZE)
     if query.sort == "distance" and query.near:
         lat, lon = query.near
         search = search.sort({"_geo_distance": {"location": {"lat": lat, "lon": lon}, "order": "asc", "unit": "km"}})
@@ -146,31 +166,44 @@ def firms_es(query: FirmQuery) -> dict:
         search = search.sort("_score", "name.raw")
     else:
         search = search.sort("name.raw")
-    search = search.highlight("name", "description", "service_names", **HIGHLIGHT)
+    if query.q:  # without text there is nothing to mark
+        search = search.highlight(*FIRM_HIGHLIGHT, **HIGHLIGHT)
     start = (query.page - 1) * query.page_size
-    response = search[start : start + query.page_size].execute()
+    # No `filter_path`: trimming the answer costs the node more (≈0.3 ms a request) than the bytes it saves.
+    return search[start : start + query.page_size].params(request_cache=True, preference=_preference("firms", query))
+
+
+def _buckets(agg: dict) -> list[dict]:
+    """A facet's buckets, from a `terms` aggregation or the one inside its `filter` aggregation."""
+    return [{"key": b["key"], "count": b["doc_count"]} for b in agg.get("values", agg)["buckets"]]
+
+
+def firms_es(query: FirmQuery) -> dict:
+    answer = firm_search(query).using(get_client()).execute().to_dict()
     results = []
-    for hit in response.hits:
-        location = hit.to_dict().get("location")
+    for hit in answer["hits"]["hits"]:
+        source = hit["_source"]
+        location = source.get("location")
         item = {
-            "id": int(hit.meta.id),
-            "name": hit.name,
-            "name_en": getattr(hit, "name_en", ""),
-            "kind": hit.kind,
-            "city": hit.city,
+            "id": int(hit["_id"]),
+            "name": source["name"],
+            "name_en": source.get("name_en", ""),
+            "kind": source["kind"],
+            "city": source["city"],
             "location": location,
-            "services": list(getattr(hit, "services", [])),
+            "services": list(source.get("services", [])),
         }
         if query.near and location:
             item["distance_km"] = round(km_between(query.near, (location["lat"], location["lon"])), 2)
-        if "highlight" in hit.meta:
-            item["highlight"] = {name: list(parts) for name, parts in hit.meta.highlight.to_dict().items()}
+        if "highlight" in hit:
+            item["highlight"] = hit["highlight"]
         results.append(item)
+    aggregations = answer["aggregations"]
     return {
         "backend": "elasticsearch",
-        "count": response.hits.total.value,
+        "count": answer["hits"]["total"]["value"],
         "results": results,
-        "facets": _facets(response.aggregations, FIRM_FACETS),
+        "facets": {name: _buckets(aggregations[name]) for name in FIRM_FACETS},
     }
 
 
